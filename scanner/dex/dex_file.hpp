@@ -1,0 +1,53 @@
+// What sdkscope reads from a DEX file: the classes it defines, the types it references, its
+// string pool, and which class's code loads which string (const-string / const-string/jumbo),
+// which is what lets an endpoint be attributed to the class, and so the SDK, that uses it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/model/diagnostic.hpp"
+#include "scanner/util/byte_reader.hpp"
+
+namespace sdkscope::dex {
+
+/// A string loaded by a class's code.
+struct StringUse {
+  std::uint32_t string_idx = 0;  ///< index into DexFile::strings
+  std::uint32_t class_idx = 0;   ///< index into DexFile::classes
+  friend bool operator==(const StringUse&, const StringUse&) = default;
+};
+
+struct DexFile {
+  int version = 0;                      ///< 35..41 from the "dex\n0NN\0" magic
+  std::vector<std::string> strings;     ///< string pool, MUTF-8 decoded to UTF-8, in pool order
+  std::vector<std::string> classes;     ///< defined classes, Java dotted names ("com.a.B$C")
+  std::vector<std::string> superclasses;  ///< parallel to classes ("" when none)
+  std::vector<std::string> referenced_types;  ///< every class type in type_ids (dotted), incl. defined ones
+  std::vector<StringUse> string_uses;   ///< sorted by (class_idx, string_idx), unique
+  std::vector<std::string> method_refs;   ///< "com.a.B.method" for each method_id (referenced API)
+};
+
+/// Limits that bound work on hostile input (each with its reason in the .cpp).
+struct DexLimits {
+  std::uint32_t max_strings = 4'000'000;     ///< a real DEX has <= 65536*n; guards allocation
+  std::uint32_t max_classes = 1'000'000;
+  std::uint64_t max_code_units = 200'000'000;  ///< total instructions scanned per file
+};
+
+/// Parses a DEX image. Never throws: malformed parts are reported in `diags` under `where`
+/// (codes "dex.bad_magic", "dex.truncated", "dex.bad_offset", "dex.limit") and whatever was
+/// sound is returned. `ok` is false when not even the header could be read.
+struct DexParseResult {
+  DexFile dex;
+  bool ok = false;
+};
+DexParseResult parse_dex(Bytes data, Diagnostics& diags, const std::string& where,
+                         const DexLimits& limits = {});
+
+/// "Lcom/a/B;" -> "com.a.B"; arrays and primitives -> "" (not a class).
+std::string descriptor_to_java(std::string_view descriptor);
+
+}  // namespace sdkscope::dex
