@@ -1,2 +1,45 @@
-// TEMPORARY during bring-up (replaced by the real CLI before first commit).
-int main() { return 2; }
+// sdkscope's entry point: parse arguments, dispatch to a command, map failures to exit codes.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "scanner/cli/commands.hpp"
+#include "scanner/cli/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace sdkscope::cli;
+  CLI::App app{"sdkscope: offline static scanner for third-party SDKs, permissions and endpoints in mobile apps"};
+  app.set_version_flag("--version", SDKSCOPE_VERSION);
+  app.require_subcommand(1);
+
+  ScanArgs scan;
+  auto* scan_cmd = app.add_subcommand("scan", "Scan an app (APK, split set, AAB) or an SDK artifact (DEX, .so)");
+  scan_cmd->add_option("input", scan.input, "App or artifact file")->required();
+  scan_cmd->add_option("-f,--format", scan.format, "Report format: json or text (default: text on a terminal, else json)")
+      ->check(CLI::IsMember({"json", "text"}));
+  scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
+  scan_cmd->add_option("--signatures", scan.common.signatures_dir, "Signature database directory");
+  scan_cmd->add_option("--extra-signatures", scan.common.extra_signatures, "Additional signature directory (repeatable)");
+  scan_cmd->add_flag("--basename", scan.basename, "Report only the input's file name, not its path (reproducible output)");
+
+  SignaturesArgs sig;
+  auto* sig_cmd = app.add_subcommand("signatures", "Inspect or validate the signature database");
+  sig_cmd->require_subcommand(1);
+  for (const char* action : {"list", "stats", "validate", "show"}) {
+    auto* sub = sig_cmd->add_subcommand(action, std::string("signatures ") + action);
+    sub->add_option("--signatures", sig.common.signatures_dir, "Signature database directory");
+    if (std::string(action) == "show") sub->add_option("id", sig.id, "SDK record id")->required();
+    if (std::string(action) == "validate") sub->add_option("dir", sig.id, "Directory to validate (default: the database)");
+    sub->callback([&sig, action] { sig.action = action; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitError;
+  }
+  if (scan_cmd->parsed()) return run_scan(scan);
+  if (sig_cmd->parsed()) return run_signatures(sig);
+  return kExitError;
+}

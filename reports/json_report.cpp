@@ -1,0 +1,105 @@
+#include "reports/json_report.hpp"
+
+namespace sdkscope {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+template <typename T>
+ordered_json opt(const std::optional<T>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+ordered_json str_or_null(const std::string& s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); }
+
+ordered_json sdk_json(const SdkFinding& s) {
+  ordered_json vendor = {{"id", s.vendor.id}, {"name", s.vendor.name}, {"country", str_or_null(s.vendor.country)}};
+  if (!s.vendor.data_jurisdiction.empty()) vendor["data_jurisdiction"] = s.vendor.data_jurisdiction;
+  vendor["chain"] = s.vendor.chain;
+  const auto& e = s.evidence;
+  ordered_json ev = ordered_json::object();
+  if (e.class_count > 0)
+    ev["classes"] = {{"count", e.class_count}, {"examples", e.class_examples}, {"packages", e.packages}};
+  if (!e.native_libs.empty()) ev["native_libs"] = e.native_libs;
+  if (!e.manifest_components.empty()) ev["manifest_components"] = e.manifest_components;
+  if (!e.manifest_meta_data.empty()) ev["manifest_meta_data"] = e.manifest_meta_data;
+  if (!e.domains.empty()) ev["domains"] = e.domains;
+  if (!e.other.empty()) ev["other"] = e.other;
+  ev["locations"] = e.locations;
+  ordered_json j = {{"id", s.id},
+                    {"name", s.name},
+                    {"vendor", vendor},
+                    {"categories", s.categories},
+                    {"confidence", s.confidence},
+                    {"part_of", str_or_null(s.part_of)},
+                    {"version", str_or_null(s.version)},
+                    {"evidence", ev}};
+  return j;
+}
+
+}  // namespace
+
+ordered_json report_to_json(const ScanResult& r) {
+  ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["scanner"] = {{"name", "sdkscope"},
+                  {"version", r.scanner.version},
+                  {"signatures", {{"version", r.scanner.signatures_version}, {"count", r.scanner.signatures_count}}}};
+  j["input"] = {{"path", r.input.path}, {"sha256", r.input.sha256}, {"size", r.input.size}, {"format", r.input.format}};
+  ordered_json parts = ordered_json::array();
+  for (const auto& p : r.app.parts) parts.push_back({{"path", p.path}, {"kind", p.kind}, {"name", str_or_null(p.name)}});
+  j["app"] = {{"platform", str_or_null(r.app.platform)},
+              {"id", str_or_null(r.app.id)},
+              {"name", str_or_null(r.app.name)},
+              {"version_name", str_or_null(r.app.version_name)},
+              {"version_code", opt(r.app.version_code)},
+              {"min_sdk", opt(r.app.min_sdk)},
+              {"target_sdk", opt(r.app.target_sdk)},
+              {"frameworks", r.app.frameworks},
+              {"parts", parts}};
+  ordered_json sdks = ordered_json::array();
+  for (const auto& s : r.sdks) sdks.push_back(sdk_json(s));
+  j["sdks"] = sdks;
+  ordered_json perms = ordered_json::array();
+  for (const auto& p : r.permissions) {
+    perms.push_back({{"name", p.name},
+                     {"platform", p.platform},
+                     {"protection", p.protection},
+                     {"data", p.data},
+                     {"max_sdk", opt(p.max_sdk)},
+                     {"description", str_or_null(p.description)},
+                     {"sources", p.sources},
+                     {"sdks", p.sdks}});
+  }
+  j["permissions"] = perms;
+  ordered_json eps = ordered_json::array();
+  for (const auto& e : r.endpoints) {
+    ordered_json srcs = ordered_json::array();
+    for (const auto& s : e.sources) srcs.push_back({{"location", s.location}, {"holder", str_or_null(s.holder)}});
+    eps.push_back({{"url", str_or_null(e.url)},
+                   {"host", e.host},
+                   {"domain", str_or_null(e.domain)},
+                   {"scheme", str_or_null(e.scheme)},
+                   {"port", opt(e.port)},
+                   {"ip_literal", e.ip_literal},
+                   {"cleartext", e.cleartext},
+                   {"sdk", str_or_null(e.sdk)},
+                   {"sources", srcs}});
+  }
+  j["endpoints"] = eps;
+  ordered_json diags = ordered_json::array();
+  for (const auto& d : r.diagnostics)
+    diags.push_back({{"code", d.code}, {"severity", to_string(d.severity)}, {"where", d.where}, {"message", d.message}});
+  j["diagnostics"] = diags;
+  ordered_json stats = ordered_json::object();
+  for (const auto& [k, v] : r.stats) stats[k] = v;
+  j["stats"] = stats;
+  return j;
+}
+
+std::string write_json_report(const ScanResult& r) {
+  // Invalid UTF-8 from hostile inputs is replaced, never thrown on.
+  return report_to_json(r).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace sdkscope

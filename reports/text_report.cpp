@@ -1,0 +1,133 @@
+#include "reports/text_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace sdkscope {
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string wrap(std::string_view code, std::string_view s) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
+  }
+  std::string bold(std::string_view s) const { return wrap("1", s); }
+  std::string dim(std::string_view s) const { return wrap("2", s); }
+  std::string red(std::string_view s) const { return wrap("31", s); }
+  std::string yellow(std::string_view s) const { return wrap("33", s); }
+};
+
+std::string human_size(std::uint64_t n) {
+  if (n >= (1ull << 30)) return fmt::format("{:.1f} GB", static_cast<double>(n) / (1ull << 30));
+  if (n >= (1ull << 20)) return fmt::format("{:.1f} MB", static_cast<double>(n) / (1ull << 20));
+  if (n >= 1024) return fmt::format("{:.1f} KB", static_cast<double>(n) / 1024);
+  return fmt::format("{} B", n);
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// Pads to a display width, counting UTF-8 code points rather than bytes.
+std::string pad(const std::string& s, std::size_t width) {
+  std::size_t cps = 0;
+  for (unsigned char c : s)
+    if ((c & 0xc0) != 0x80) ++cps;
+  return cps >= width ? s + " " : s + std::string(width - cps, ' ');
+}
+
+std::string evidence_summary(const SdkFinding& s) {
+  std::vector<std::string> parts;
+  const auto& e = s.evidence;
+  if (e.class_count) parts.push_back(fmt::format("{} classes", e.class_count));
+  if (!e.native_libs.empty()) parts.push_back(join(e.native_libs, ","));
+  if (!e.manifest_components.empty()) parts.push_back(fmt::format("{} components", e.manifest_components.size()));
+  if (!e.manifest_meta_data.empty()) parts.push_back("meta-data " + join(e.manifest_meta_data, ","));
+  if (!e.domains.empty()) parts.push_back(fmt::format("{} hosts", e.domains.size()));
+  if (!e.other.empty()) parts.push_back(fmt::format("{} other", e.other.size()));
+  return join(parts, "; ");
+}
+
+}  // namespace
+
+std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
+  Style st{opts.color};
+  std::string out;
+  auto line = [&](const std::string& s) { out += s + "\n"; };
+
+  line(st.bold(fmt::format("sdkscope {}", r.scanner.version)) +
+       st.dim(fmt::format("  signatures {} ({} SDKs)", r.scanner.signatures_version, r.scanner.signatures_count)));
+  line(fmt::format("Input    {} ({}, {}, sha256 {})", r.input.path, r.input.format, human_size(r.input.size),
+                   r.input.sha256.substr(0, 16)));
+  if (!r.app.platform.empty() || !r.app.id.empty()) {
+    std::string ver = r.app.version_name;
+    if (r.app.version_code) ver += fmt::format(" ({})", *r.app.version_code);
+    std::string sdk;
+    if (r.app.min_sdk) sdk += fmt::format(" min {}", *r.app.min_sdk);
+    if (r.app.target_sdk) sdk += fmt::format(" target {}", *r.app.target_sdk);
+    line(fmt::format("App      {}{}  {}  {}{}", r.app.id.empty() ? "?" : r.app.id,
+                     r.app.name.empty() ? "" : " \"" + r.app.name + "\"", ver, r.app.platform, sdk));
+  }
+  if (r.app.parts.size() > 1) line(fmt::format("Parts    {} (splits, modules or nested APKs)", r.app.parts.size()));
+  if (!r.app.frameworks.empty()) line("Framework " + join(r.app.frameworks, ", "));
+
+  line("");
+  line(st.bold(fmt::format("SDKs ({})", r.sdks.size())));
+  if (r.sdks.empty()) line("  none detected");
+  for (const auto& s : r.sdks) {
+    std::string vendor = s.vendor.name + (s.vendor.country.empty() ? "" : " (" + s.vendor.country + ")");
+    std::string name = s.name + (s.version.empty() ? "" : " " + s.version);
+    std::string id = s.part_of.empty() ? s.id : "  " + s.id;
+    std::string country = s.vendor.country == "CN" || s.vendor.country == "RU" ? st.yellow(pad(vendor, 24)) : pad(vendor, 24);
+    line(fmt::format("  {}{}{}{}{}{}", pad(id, 28), pad(name, 36), country, pad(join(s.categories, ","), 22),
+                     pad(s.confidence, 7), st.dim(evidence_summary(s))));
+  }
+
+  std::size_t dangerous = static_cast<std::size_t>(
+      std::count_if(r.permissions.begin(), r.permissions.end(), [](const PermissionInfo& p) { return p.protection == "dangerous"; }));
+  line("");
+  line(st.bold(fmt::format("Permissions ({}; {} dangerous)", r.permissions.size(), dangerous)));
+  std::size_t shown = 0;
+  for (const auto& p : r.permissions) {
+    if (shown++ >= opts.max_permissions) {
+      line(st.dim(fmt::format("  ... {} more in the JSON report", r.permissions.size() - opts.max_permissions)));
+      break;
+    }
+    std::string prot = p.protection == "dangerous" ? st.red(pad(p.protection, 20)) : pad(p.protection, 20);
+    line(fmt::format("  {}{}{}{}", pad(p.name, 56), prot, pad(join(p.data, ","), 24),
+                     p.sdks.empty() ? "" : st.dim("needed by " + join(p.sdks, ","))));
+  }
+
+  std::size_t cleartext = static_cast<std::size_t>(
+      std::count_if(r.endpoints.begin(), r.endpoints.end(), [](const EndpointInfo& e) { return e.cleartext; }));
+  line("");
+  line(st.bold(fmt::format("Endpoints ({}; {} cleartext)", r.endpoints.size(), cleartext)));
+  shown = 0;
+  for (const auto& e : r.endpoints) {
+    if (shown++ >= opts.max_endpoints) {
+      line(st.dim(fmt::format("  ... {} more in the JSON report", r.endpoints.size() - opts.max_endpoints)));
+      break;
+    }
+    std::string addr = e.url.empty() ? e.host + (e.port ? fmt::format(":{}", *e.port) : "") : e.url;
+    if (addr.size() > 70) addr = addr.substr(0, 67) + "...";
+    line(fmt::format("  {}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(e.sdk, 22), e.cleartext ? st.red("cleartext") : ""));
+  }
+
+  if (!r.diagnostics.empty()) {
+    line("");
+    line(st.bold(fmt::format("Diagnostics ({})", r.diagnostics.size())));
+    for (const auto& d : r.diagnostics)
+      line(fmt::format("  {}{}{}: {}", pad(std::string(to_string(d.severity)), 9), pad(d.code, 30),
+                       d.where.empty() ? "(input)" : d.where, d.message));
+  }
+  return out;
+}
+
+}  // namespace sdkscope

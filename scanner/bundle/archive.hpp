@@ -1,0 +1,76 @@
+// A zip archive (APK, AAB, IPA, JAR, AAR, split set) read entirely in memory through libzip.
+// Entries are inflated into memory on demand, under the limits in limits.hpp; nothing is ever
+// extracted to disk, so hostile entry names ("../x", "/etc/x") are only strings here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/bundle/limits.hpp"
+#include "scanner/model/diagnostic.hpp"
+#include "scanner/util/byte_reader.hpp"
+
+namespace sdkscope {
+
+struct ArchiveEntry {
+  std::uint64_t index = 0;
+  std::string name;        ///< as stored (UTF-8 or CP437 converted by libzip), never used as a path
+  std::uint64_t size = 0;  ///< uncompressed size claimed by the central directory
+  std::uint64_t compressed_size = 0;
+  bool is_directory = false;
+  bool encrypted = false;
+};
+
+/// Running totals shared by all archives of one input, so nested archives count against the
+/// same budget as their parent.
+struct ReadBudget {
+  std::uint64_t total_bytes = 0;
+  std::uint32_t nested_archives = 0;
+};
+
+class Archive {
+ public:
+  ~Archive();
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+
+  /// Opens a zip held in memory (the archive keeps `data` alive) and lists its entries, at most
+  /// limits.max_entries (a diagnostic when cut). Returns nullptr and sets *error to a one-line
+  /// reason when the bytes are not a readable zip.
+  static std::unique_ptr<Archive> open(std::shared_ptr<const std::vector<std::uint8_t>> data,
+                                       const Limits& limits, Diagnostics& diags,
+                                       const std::string& where, std::string* error);
+
+  /// Opens a zip file on disk without reading it whole: libzip reads the central directory and
+  /// then only the entries asked for, which keeps peak memory at the largest entry, not the file.
+  static std::unique_ptr<Archive> open_file(const std::string& path, const Limits& limits, Diagnostics& diags,
+                                            std::string* error);
+
+  /// Entries in central-directory order.
+  const std::vector<ArchiveEntry>& entries() const { return entries_; }
+  /// Index of an entry by exact name.
+  std::optional<std::uint64_t> find(const std::string& name) const;
+
+  /// Inflates one entry. Returns nullopt (with a diagnostic under `where`) when the entry is
+  /// encrypted, over a limit, a compression bomb, or corrupt (CRC / inflate error).
+  std::optional<std::vector<std::uint8_t>> read(const ArchiveEntry& entry, const Limits& limits,
+                                                ReadBudget& budget, Diagnostics& diags,
+                                                const std::string& where) const;
+
+ private:
+  Archive() = default;
+  static std::unique_ptr<Archive> open_source(void* zip_source, std::shared_ptr<const std::vector<std::uint8_t>> data,
+                                              const Limits& limits, Diagnostics& diags, const std::string& where,
+                                              std::string* error);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::vector<ArchiveEntry> entries_;
+};
+
+/// True when the bytes start like a zip (local header, or empty-archive end record).
+bool looks_like_zip(Bytes data);
+
+}  // namespace sdkscope

@@ -1,0 +1,164 @@
+#include "scanner/cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "reports/json_report.hpp"
+#include "reports/text_report.hpp"
+#include "scanner/cli/exit_codes.hpp"
+#include "scanner/engine/scanner.hpp"
+
+namespace sdkscope::cli {
+
+namespace {
+
+std::optional<SignatureDb> load_db(const CommonArgs& common) {
+  std::string dir = resolve_signatures_dir(common.signatures_dir);
+  std::vector<std::string> errors;
+  auto db = SignatureDb::load(dir, errors);
+  if (db) {
+    for (const auto& extra : common.extra_signatures)
+      if (!db->add_directory(extra, errors)) {
+        db.reset();
+        break;
+      }
+  }
+  if (!db) {
+    // One line on stderr for the first problem; the rest follow for whoever fixes the file.
+    std::fprintf(stderr, "sdkscope: invalid signature database %s: %s\n", dir.c_str(),
+                 errors.empty() ? "unknown error" : errors.front().c_str());
+    for (std::size_t i = 1; i < errors.size() && i < 20; ++i) std::fprintf(stderr, "  %s\n", errors[i].c_str());
+    return std::nullopt;
+  }
+  return db;
+}
+
+bool write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return false;
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  return static_cast<bool>(out);
+}
+
+bool color_wanted() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+}  // namespace
+
+std::string resolve_signatures_dir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("SDKSCOPE_SIGNATURES"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory(SDKSCOPE_DEFAULT_SIGNATURES, ec)) return SDKSCOPE_DEFAULT_SIGNATURES;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto share = exe.parent_path().parent_path() / "share" / "sdkscope" / "signatures";
+    if (std::filesystem::is_directory(share, ec)) return share.string();
+  }
+  return SDKSCOPE_DEFAULT_SIGNATURES;
+}
+
+int run_scan(const ScanArgs& args) {
+  auto db = load_db(args.common);
+  if (!db) return kExitError;
+  ScanOptions opts = ScanOptions::standard();
+  opts.path_basename_only = args.basename;
+  Scanner scanner(*db, opts);
+  ScanOutcome outcome = scanner.scan(args.input);
+  if (!outcome.result) {
+    std::fprintf(stderr, "sdkscope: %s\n", outcome.error.c_str());
+    return kExitError;
+  }
+  ScanResult& r = *outcome.result;
+  r.scanner.version = SDKSCOPE_VERSION;
+  std::string format = args.format;
+  if (format.empty()) format = (args.output.empty() && ::isatty(STDOUT_FILENO)) ? "text" : "json";
+  std::string text = format == "text" ? write_text_report(r, TextOptions{args.output.empty() && color_wanted()})
+                                      : write_json_report(r);
+  if (!write_output(args.output, text)) {
+    std::fprintf(stderr, "sdkscope: cannot write %s\n", args.output.empty() ? "stdout" : args.output.c_str());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+int run_signatures(const SignaturesArgs& args) {
+  CommonArgs common = args.common;
+  if (args.action == "validate" && !args.id.empty()) common.signatures_dir = args.id;
+  auto db = load_db(common);
+  if (!db) return kExitError;
+  if (args.action == "validate") {
+    std::printf("ok: %zu SDK records, %zu vendors, %zu permissions (database %s)\n", db->sdks().size(),
+                db->vendors().size(), db->permission_count(), std::string(db->version()).c_str());
+    return kExitOk;
+  }
+  if (args.action == "list") {
+    for (const auto& s : db->sdks()) {
+      const VendorRecord* v = db->find_vendor(s.vendor);
+      std::printf("%-40s %-44s %-28s %s\n", s.id.c_str(), s.name.c_str(), v ? v->name.c_str() : s.vendor.c_str(),
+                  v ? v->country.c_str() : "");
+    }
+    return kExitOk;
+  }
+  if (args.action == "show") {
+    const SdkRecord* s = db->find_sdk(args.id);
+    if (!s) {
+      std::fprintf(stderr, "sdkscope: no SDK record '%s'\n", args.id.c_str());
+      return kExitError;
+    }
+    const VendorRecord* v = db->find_vendor(s->vendor);
+    auto list = [](const std::vector<std::string>& xs) {
+      std::string out;
+      for (const auto& x : xs) out += (out.empty() ? "" : ", ") + x;
+      return out;
+    };
+    std::printf("id:          %s\nname:        %s\nvendor:      %s (%s)\ncategories:  %s\n", s->id.c_str(), s->name.c_str(),
+                v ? v->name.c_str() : s->vendor.c_str(), v ? v->country.c_str() : "", list(s->categories).c_str());
+    if (!s->part_of.empty()) std::printf("part of:     %s\n", s->part_of.c_str());
+    if (!s->android.packages.empty()) std::printf("packages:    %s\n", list(s->android.packages).c_str());
+    if (!s->android.classes.empty()) std::printf("classes:     %s\n", list(s->android.classes).c_str());
+    if (!s->android.native_libs.empty()) std::printf("native libs: %s\n", list(s->android.native_libs).c_str());
+    if (!s->android.components.empty()) std::printf("components:  %s\n", list(s->android.components).c_str());
+    if (!s->ios.frameworks.empty()) std::printf("frameworks:  %s\n", list(s->ios.frameworks).c_str());
+    if (!s->ios.class_prefixes.empty()) std::printf("objc prefix: %s\n", list(s->ios.class_prefixes).c_str());
+    if (!s->domains.empty()) std::printf("domains:     %s\n", list(s->domains).c_str());
+    std::printf("sources:     %s\nfile:        %s\n", list(s->sources).c_str(), s->file.c_str());
+    return kExitOk;
+  }
+  if (args.action == "stats") {
+    std::size_t android = 0, ios = 0;
+    std::map<std::string, std::size_t> by_country;
+    for (const auto& s : db->sdks()) {
+      android += !s.android.empty();
+      ios += !s.ios.empty();
+      const VendorRecord* v = db->find_vendor(s.vendor);
+      ++by_country[v ? v->country : "?"];
+    }
+    std::printf("database version   %s\n", std::string(db->version()).c_str());
+    std::printf("SDK records        %zu\n", db->sdks().size());
+    std::printf("  with Android     %zu\n", android);
+    std::printf("  with iOS         %zu\n", ios);
+    std::printf("vendors            %zu\n", db->vendors().size());
+    std::printf("permissions        %zu\n", db->permission_count());
+    std::printf("SDKs by vendor country:\n");
+    for (const auto& [c, n] : by_country) std::printf("  %-4s %zu\n", c.c_str(), n);
+    return kExitOk;
+  }
+  return kExitError;
+}
+
+}  // namespace sdkscope::cli

@@ -1,0 +1,227 @@
+// The Android passes. Each entry becomes evidence with its location; one bad entry becomes a
+// diagnostic and the rest of the unit is still scanned.
+#include "scanner/engine/android_scan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "scanner/android/arsc.hpp"
+#include "scanner/android/axml.hpp"
+#include "scanner/android/proto_xml.hpp"
+#include "scanner/android/resources_pb.hpp"
+#include "scanner/dex/dex_file.hpp"
+#include "scanner/native/elf_info.hpp"
+#include "scanner/util/strings.hpp"
+
+namespace sdkscope {
+
+namespace {
+
+bool is_root_dex(std::string_view rel) {
+  // classes.dex, classes2.dex ... at the unit root (APK) or under dex/ (AAB module).
+  if (starts_with(rel, "dex/")) rel.remove_prefix(4);
+  if (!starts_with(rel, "classes") || !ends_with(rel, ".dex")) return false;
+  auto mid = rel.substr(7, rel.size() - 11);
+  return std::all_of(mid.begin(), mid.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// lib/<abi>/<name>.so
+bool parse_lib_path(std::string_view rel, std::string_view& abi, std::string_view& file) {
+  if (!starts_with(rel, "lib/")) return false;
+  auto rest = rel.substr(4);
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  abi = rest.substr(0, slash);
+  file = rest.substr(slash + 1);
+  return !file.empty() && file.find('/') == std::string_view::npos && ends_with(file, ".so");
+}
+
+// Native code is the same across ABIs; strings are read from one copy, preferring the ABI
+// most devices run.
+int abi_rank(std::string_view abi) {
+  static constexpr std::string_view kOrder[] = {"arm64-v8a", "armeabi-v7a", "x86_64", "x86", "armeabi"};
+  for (int i = 0; i < 5; ++i)
+    if (abi == kOrder[i]) return i;
+  return 9;
+}
+
+void add_addresses(ScanContext& ctx, std::string_view text, std::uint32_t loc, const std::string& holder) {
+  if (!AddressExtractor::may_contain_address(text)) return;
+  for (auto& c : ctx.extractor.extract(text)) ctx.evidence.addresses.push_back({std::move(c.raw), loc, holder});
+}
+
+void add_manifest_evidence(ScanContext& ctx, const android::Manifest& m, std::uint32_t loc) {
+  for (const auto& c : m.components) ctx.evidence.facts.push_back({EvidenceKind::ManifestComponent, c.name, loc});
+  for (const auto& md : m.meta_data) {
+    ctx.evidence.facts.push_back({EvidenceKind::ManifestMetaData, md.name, loc});
+    add_addresses(ctx, md.value, loc, "AndroidManifest.xml");
+  }
+}
+
+std::optional<std::vector<std::uint8_t>> read_entry(ScanContext& ctx, const Archive& archive, const std::string& name,
+                                                    const std::string& where) {
+  auto idx = archive.find(name);
+  if (!idx) return std::nullopt;
+  for (const auto& e : archive.entries())
+    if (e.index == *idx) return archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
+  auto res = dex::parse_dex(data, ctx.diags, location);
+  if (!res.ok) return;
+  const auto& d = res.dex;
+  std::uint32_t loc = ctx.evidence.add_location(location);
+  ctx.count("dex.files");
+  ctx.count("dex.classes", d.classes.size());
+  ctx.count("dex.strings", d.strings.size());
+  for (const auto& c : d.classes) ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c, loc});
+
+  // Only a few strings in a pool can hold an address: mark those, then find the classes whose
+  // code loads each of them in one pass over string_uses.
+  std::vector<std::uint32_t> candidate_slot(d.strings.size(), UINT32_MAX);
+  std::vector<std::vector<AddressCandidate>> candidates;
+  for (std::uint32_t i = 0; i < d.strings.size(); ++i) {
+    if (!AddressExtractor::may_contain_address(d.strings[i])) continue;
+    auto found = ctx.extractor.extract(d.strings[i]);
+    if (found.empty()) continue;
+    candidate_slot[i] = static_cast<std::uint32_t>(candidates.size());
+    candidates.push_back(std::move(found));
+  }
+  std::vector<std::vector<std::uint32_t>> holders(candidates.size());
+  for (const auto& use : d.string_uses) {
+    if (use.string_idx >= candidate_slot.size() || use.class_idx >= d.classes.size()) continue;
+    auto slot = candidate_slot[use.string_idx];
+    if (slot == UINT32_MAX) continue;
+    auto& h = holders[slot];
+    if (h.size() < ctx.opts.max_holders_per_string && (h.empty() || h.back() != use.class_idx)) h.push_back(use.class_idx);
+  }
+  for (std::size_t s = 0; s < candidates.size(); ++s) {
+    for (const auto& c : candidates[s]) {
+      if (holders[s].empty()) {
+        ctx.evidence.addresses.push_back({c.raw, loc, ""});
+        continue;
+      }
+      for (auto cls : holders[s]) ctx.evidence.addresses.push_back({c.raw, loc, d.classes[cls]});
+    }
+  }
+}
+
+void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, const std::string& file_name) {
+  auto res = native::parse_elf(data, ctx.diags, location);
+  if (!res.ok) return;
+  std::uint32_t loc = ctx.evidence.add_location(location);
+  ctx.count("native.libraries_parsed");
+  if (!res.info.soname.empty() && res.info.soname != file_name)
+    ctx.evidence.facts.push_back({EvidenceKind::NativeLib, res.info.soname, loc});
+  for (const auto& s : res.info.strings) add_addresses(ctx, s, loc, file_name);
+}
+
+void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
+                       const std::string& prefix, BundlePart part, std::uint32_t depth) {
+  const std::string& root = layout.root;
+  auto where = [&](const std::string& name) { return join_location(prefix, name); };
+
+  // Pass 1: resources, so manifest references (label, network security config) resolve.
+  std::optional<android::ResourceTable> resources;
+  if (auto bytes = read_entry(ctx, archive, layout.resources_path(), where(layout.resources_path()))) {
+    if (layout.proto_manifest) {
+      auto r = android::parse_resources_pb(*bytes, ctx.diags, where(layout.resources_path()));
+      resources = std::move(r.table);
+    } else {
+      auto r = android::parse_arsc(*bytes, ctx.diags, where(layout.resources_path()));
+      resources = std::move(r.table);
+    }
+  }
+
+  // Pass 2: the manifest -> app identity, permissions, components, meta-data.
+  std::string manifest_loc = where(layout.manifest_path());
+  if (auto bytes = read_entry(ctx, archive, layout.manifest_path(), manifest_loc)) {
+    auto parsed = layout.proto_manifest ? android::parse_proto_xml(*bytes, ctx.diags, manifest_loc)
+                                        : android::parse_axml(*bytes, ctx.diags, manifest_loc);
+    if (parsed.root) {
+      auto m = android::build_manifest(*parsed.root, resources ? &*resources : nullptr, ctx.diags, manifest_loc);
+      if (part.name.empty()) part.name = m.split;
+      std::uint32_t loc = ctx.evidence.add_location(manifest_loc);
+      add_manifest_evidence(ctx, m, loc);
+      ctx.manifests.push_back({part, std::move(m)});
+    } else {
+      ctx.diags.error("android.manifest_unreadable", manifest_loc, "the manifest could not be decoded");
+    }
+  } else if (!archive.find(layout.manifest_path())) {
+    ctx.diags.warn("android.no_manifest", where(layout.manifest_path()), "unit has no AndroidManifest.xml");
+  }
+  ctx.parts.push_back(part);
+
+  // Pass 3: code. DEX in entry order; native libraries once per file name (best ABI), every
+  // ABI's copy still recorded as a library fact.
+  std::map<std::string, std::pair<int, const ArchiveEntry*>> best_lib;
+  std::vector<const ArchiveEntry*> nested;
+  for (const auto& e : archive.entries()) {
+    if (e.is_directory || !starts_with(e.name, root)) continue;
+    std::string_view rel = std::string_view(e.name).substr(root.size());
+    std::string_view abi, file;
+    if (is_root_dex(rel)) {
+      if (auto bytes = archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where(e.name)))
+        scan_dex_bytes(ctx, *bytes, where(e.name));
+    } else if (parse_lib_path(rel, abi, file)) {
+      std::uint32_t loc = ctx.evidence.add_location(where(e.name));
+      ctx.evidence.facts.push_back({EvidenceKind::NativeLib, std::string(file), loc});
+      ctx.count("native.libraries");
+      auto& slot = best_lib[std::string(file)];
+      if (!slot.second || abi_rank(abi) < slot.first) slot = {abi_rank(abi), &e};
+    } else if (ends_with(rel, ".apk") || (starts_with(rel, "assets/") && ends_with(rel, ".dex"))) {
+      nested.push_back(&e);
+    }
+  }
+  for (const auto& [file, slot] : best_lib) {
+    if (auto bytes = archive.read(*slot.second, ctx.opts.limits, ctx.budget, ctx.diags, where(slot.second->name)))
+      scan_elf_bytes(ctx, *bytes, where(slot.second->name), file);
+  }
+
+  // Pass 4: nested code (APKs in assets, DEX dropped in assets by packers and plugin frameworks).
+  for (const ArchiveEntry* e : nested) {
+    std::string loc = where(e->name);
+    if (depth + 1 > ctx.opts.limits.max_nesting_depth) {
+      ctx.diags.warn("limit.max_nesting_depth", loc,
+                     fmt::format("nested archive deeper than {} levels; not scanned", ctx.opts.limits.max_nesting_depth));
+      continue;
+    }
+    if (++ctx.budget.nested_archives > ctx.opts.limits.max_nested_archives) {
+      ctx.diags.warn("limit.max_nested_archives", loc,
+                     fmt::format("more than {} nested archives; the rest are not scanned", ctx.opts.limits.max_nested_archives));
+      break;
+    }
+    auto bytes = archive.read(*e, ctx.opts.limits, ctx.budget, ctx.diags, loc);
+    if (!bytes) continue;
+    if (ends_with(e->name, ".dex")) {
+      if (bytes->size() >= 4 && std::string_view(reinterpret_cast<const char*>(bytes->data()), 4) == "dex\n") {
+        ctx.count("dex.asset_files");
+        scan_dex_bytes(ctx, *bytes, loc);
+      } else {
+        ctx.diags.info("android.asset_dex_unreadable", loc,
+                       "a .dex file in assets is not plain DEX (encrypted or packed code)");
+      }
+      continue;
+    }
+    auto data = std::make_shared<const std::vector<std::uint8_t>>(std::move(*bytes));
+    std::string err;
+    auto inner = Archive::open(data, ctx.opts.limits, ctx.diags, loc, &err);
+    if (!inner) {
+      ctx.diags.warn("bundle.nested_unreadable", loc, "nested APK is not a readable zip: " + err);
+      continue;
+    }
+    if (!inner->find("AndroidManifest.xml")) {
+      ctx.diags.info("bundle.nested_not_apk", loc, "nested .apk has no AndroidManifest.xml; not scanned");
+      continue;
+    }
+    scan_android_unit(ctx, *inner, AndroidUnitLayout{}, loc, BundlePart{loc, "nested", ""}, depth + 1);
+  }
+}
+
+}  // namespace sdkscope

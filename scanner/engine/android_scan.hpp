@@ -1,0 +1,28 @@
+// The Android passes: one "unit" (an APK, a split, a nested APK or an AAB module) at a time.
+#pragma once
+
+#include <string>
+
+#include "scanner/bundle/archive.hpp"
+#include "scanner/engine/scan_context.hpp"
+
+namespace sdkscope {
+
+/// Where the pieces of one Android unit sit inside its archive.
+struct AndroidUnitLayout {
+  std::string root;           ///< "" for an APK, "<module>/" for an AAB module
+  bool proto_manifest = false;  ///< AAB: manifest and resources are protobuf
+  std::string manifest_path() const { return root + (proto_manifest ? "manifest/AndroidManifest.xml" : "AndroidManifest.xml"); }
+  std::string resources_path() const { return root + (proto_manifest ? "resources.pb" : "resources.arsc"); }
+};
+
+/// Scans one unit of `archive`: manifest (with resources), DEX, native libraries, nested APKs.
+/// `prefix` is the unit's location prefix ("" at top level, "base.apk" inside a split set).
+void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
+                       const std::string& prefix, BundlePart part, std::uint32_t depth);
+
+/// Scans a bare DEX or ELF file given as the input.
+void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location);
+void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, const std::string& file_name);
+
+}  // namespace sdkscope

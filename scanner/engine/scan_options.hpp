@@ -1,0 +1,27 @@
+// ScanOptions: everything that shapes one scan, resolved once by the CLI (or a test) and then
+// read-only. Presets instead of a dozen booleans threaded through calls (LIEF's ParserConfig).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "scanner/analysis/endpoint_report.hpp"
+#include "scanner/bundle/limits.hpp"
+#include "scanner/match/matcher.hpp"
+
+namespace sdkscope {
+
+struct ScanOptions {
+  Limits limits;
+  MatchOptions match;
+  EndpointOptions endpoints;
+  /// Report the input path as given (default) or only its file name (for reproducible goldens).
+  bool path_basename_only = false;
+  /// Maximum holders (classes) recorded per address string in one DEX.
+  std::size_t max_holders_per_string = 8;
+
+  /// The default: every parser, every limit at its documented value.
+  static ScanOptions standard() { return {}; }
+};
+
+}  // namespace sdkscope

@@ -1,0 +1,37 @@
+// The scan pipeline: input path -> ScanResult. Library code: never prints, never exits, never
+// lets an exception escape; an unusable input is an error string, a damaged part a diagnostic.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "scanner/analysis/endpoints.hpp"
+#include "scanner/engine/scan_options.hpp"
+#include "scanner/match/signature_db.hpp"
+#include "scanner/model/scan_result.hpp"
+
+namespace sdkscope {
+
+struct ScanOutcome {
+  std::optional<ScanResult> result;  ///< set on success
+  std::string error;                 ///< one line, set when the input is unusable
+};
+
+/// Scans inputs against one signature database. Holds only read-only state after construction,
+/// so one Scanner serves many threads.
+class Scanner {
+ public:
+  Scanner(const SignatureDb& db, ScanOptions options);
+  ScanOutcome scan(const std::string& path) const;
+
+  const SignatureDb& db() const { return db_; }
+  const ScanOptions& options() const { return options_; }
+
+ private:
+  const SignatureDb& db_;
+  ScanOptions options_;
+  PublicSuffixList psl_;
+  AddressExtractor extractor_;
+};
+
+}  // namespace sdkscope

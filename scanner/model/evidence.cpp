@@ -1,0 +1,41 @@
+#include "scanner/model/evidence.hpp"
+
+#include <array>
+
+namespace sdkscope {
+
+namespace {
+constexpr std::array<std::string_view, kEvidenceKindCount> kNames = {
+    "dex.class",    "native.lib",   "manifest.component", "manifest.meta_data", "objc.class", "macho.framework",
+    "swift.module", "macho.symbol", "plist.key",          "skadnetwork",        "domain"};
+}
+
+std::string_view to_string(EvidenceKind k) { return kNames[static_cast<std::size_t>(k)]; }
+
+bool parse_evidence_kind(std::string_view s, EvidenceKind& out) {
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == s) {
+      out = static_cast<EvidenceKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+void EvidenceSet::merge(EvidenceSet&& other) {
+  auto base = static_cast<std::uint32_t>(locations.size());
+  for (auto& l : other.locations) locations.push_back(std::move(l));
+  facts.reserve(facts.size() + other.facts.size());
+  for (auto& f : other.facts) {
+    f.location += base;
+    facts.push_back(std::move(f));
+  }
+  addresses.reserve(addresses.size() + other.addresses.size());
+  for (auto& a : other.addresses) {
+    a.location += base;
+    addresses.push_back(std::move(a));
+  }
+  other = EvidenceSet{};
+}
+
+}  // namespace sdkscope

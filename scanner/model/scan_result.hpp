@@ -1,0 +1,125 @@
+// ScanResult: the one plain data model every report writer reads. Deterministic: every list is
+// sorted by the engine before it is handed out, so the same input and database give the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/model/diagnostic.hpp"
+
+namespace sdkscope {
+
+/// Version of the JSON report schema (docs/report-schema.md). Bumped on incompatible changes.
+inline constexpr int kReportSchemaVersion = 1;
+
+struct ScannerInfo {
+  std::string version;
+  std::string signatures_version;
+  std::size_t signatures_count = 0;
+};
+
+struct InputInfo {
+  std::string path;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string format;  ///< "apk", "apks", "xapk", "apkm", "aab", "dex", "so", ...
+};
+
+/// A part of the bundle that was scanned (a split, a nested APK, an AAB module).
+struct BundlePart {
+  std::string path;  ///< location inside the input ("" for the input itself)
+  std::string kind;  ///< "base", "split", "nested", "module"
+  std::string name;  ///< split or module name when known
+};
+
+struct AppInfo {
+  std::string platform;  ///< "android", "ios", "" when unknown (a bare SDK artifact)
+  std::string id;
+  std::string name;
+  std::string version_name;
+  std::optional<std::int64_t> version_code;
+  std::optional<int> min_sdk;
+  std::optional<int> target_sdk;
+  std::vector<std::string> frameworks;  ///< app frameworks (Flutter, React Native ...), by SDK id
+  std::vector<BundlePart> parts;
+};
+
+struct VendorInfo {
+  std::string id;
+  std::string name;
+  std::string country;  ///< HQ, ISO 3166-1 alpha-2
+  std::string data_jurisdiction;
+  std::vector<std::string> chain;  ///< parent chain names, nearest first ("ByteDance" for Volcengine)
+};
+
+struct SdkEvidence {
+  std::size_t class_count = 0;
+  std::vector<std::string> class_examples;  ///< a few claimed class names, sorted
+  std::vector<std::string> packages;        ///< rule prefixes that matched
+  std::vector<std::string> native_libs;
+  std::vector<std::string> manifest_components;
+  std::vector<std::string> manifest_meta_data;
+  std::vector<std::string> domains;
+  std::vector<std::string> other;           ///< other kinds as "kind:value"
+  std::vector<std::string> locations;       ///< where the evidence sits in the bundle
+};
+
+struct SdkFinding {
+  std::string id;
+  std::string name;
+  VendorInfo vendor;
+  std::vector<std::string> categories;
+  std::string confidence;  ///< "high", "medium", "low"
+  std::string part_of;     ///< parent SDK id for sub-components
+  std::string version;     ///< "" when not revealed
+  SdkEvidence evidence;
+};
+
+struct PermissionInfo {
+  std::string name;
+  std::string platform;    ///< "android" / "ios"
+  std::string protection;  ///< android: normal/dangerous/signature...; "unknown" or "custom"
+  std::vector<std::string> data;  ///< data categories it opens
+  std::optional<int> max_sdk;
+  std::string description;  ///< platform label, or the developer's purpose string (iOS)
+  std::vector<std::string> sources;  ///< bundle parts that request it
+  std::vector<std::string> sdks;     ///< detected SDKs documented to need it
+};
+
+struct EndpointSource {
+  std::string location;  ///< entry path
+  std::string holder;    ///< class or binary holding the string
+  friend bool operator<(const EndpointSource& a, const EndpointSource& b) {
+    return a.location != b.location ? a.location < b.location : a.holder < b.holder;
+  }
+  friend bool operator==(const EndpointSource&, const EndpointSource&) = default;
+};
+
+struct EndpointInfo {
+  std::string url;     ///< normalised URL, "" for a bare host
+  std::string host;
+  std::string domain;  ///< registrable domain (public suffix + 1), "" for IP literals
+  std::string scheme;  ///< "https", "http", "wss", ... ; "" for a bare host
+  std::optional<int> port;
+  bool ip_literal = false;
+  bool cleartext = false;
+  std::string sdk;     ///< SDK id whose code holds it, or whose domain list names it
+  std::vector<EndpointSource> sources;
+};
+
+struct ScanResult {
+  ScannerInfo scanner;
+  InputInfo input;
+  AppInfo app;
+  std::vector<SdkFinding> sdks;
+  std::vector<PermissionInfo> permissions;
+  std::vector<EndpointInfo> endpoints;
+  std::vector<Diagnostic> diagnostics;
+  /// Scan statistics (entries read, classes, strings ...), reported for transparency.
+  std::map<std::string, std::uint64_t> stats;
+};
+
+}  // namespace sdkscope
