@@ -81,13 +81,28 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
   line("");
   line(st.bold(fmt::format("SDKs ({})", r.sdks.size())));
   if (r.sdks.empty()) line("  none detected");
+  // Column widths from the data, so long SDK names stay aligned.
+  struct Row {
+    std::string id, name, vendor, categories;
+    const SdkFinding* sdk;
+  };
+  std::vector<Row> rows;
+  std::size_t w_id = 0, w_name = 0, w_vendor = 0, w_cat = 0;
   for (const auto& s : r.sdks) {
-    std::string vendor = s.vendor.name + (s.vendor.country.empty() ? "" : " (" + s.vendor.country + ")");
-    std::string name = s.name + (s.version.empty() ? "" : " " + s.version);
-    std::string id = s.part_of.empty() ? s.id : "  " + s.id;
-    std::string country = s.vendor.country == "CN" || s.vendor.country == "RU" ? st.yellow(pad(vendor, 24)) : pad(vendor, 24);
-    line(fmt::format("  {}{}{}{}{}{}", pad(id, 28), pad(name, 36), country, pad(join(s.categories, ","), 22),
-                     pad(s.confidence, 7), st.dim(evidence_summary(s))));
+    Row row{s.part_of.empty() ? s.id : "  " + s.id, s.name + (s.version.empty() ? "" : " " + s.version),
+            s.vendor.name + (s.vendor.country.empty() ? "" : " (" + s.vendor.country + ")"), join(s.categories, ","), &s};
+    w_id = std::max(w_id, row.id.size());
+    w_name = std::max(w_name, row.name.size());
+    w_vendor = std::max(w_vendor, row.vendor.size());
+    w_cat = std::max(w_cat, row.categories.size());
+    rows.push_back(std::move(row));
+  }
+  for (const auto& row : rows) {
+    const auto& country = row.sdk->vendor.country;
+    std::string vendor = pad(row.vendor, w_vendor + 1);
+    if (country == "CN" || country == "RU") vendor = st.yellow(vendor);
+    line(fmt::format("  {}{}{}{}{}{}", pad(row.id, w_id + 2), pad(row.name, w_name + 2), vendor,
+                     pad(row.categories, w_cat + 2), pad(row.sdk->confidence, 7), st.dim(evidence_summary(*row.sdk))));
   }
 
   std::size_t dangerous = static_cast<std::size_t>(

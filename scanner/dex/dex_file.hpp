@@ -20,6 +20,9 @@ struct StringUse {
   friend bool operator==(const StringUse&, const StringUse&) = default;
 };
 
+/// Everything parse_dex extracts from one DEX image. For a v41 container holding several DEX
+/// entries, the entries are concatenated in file order: strings, classes and method_refs of
+/// entry 2 follow those of entry 1, and every index (StringUse) points into the merged vectors.
 struct DexFile {
   int version = 0;                      ///< 35..41 from the "dex\n0NN\0" magic
   std::vector<std::string> strings;     ///< string pool, MUTF-8 decoded to UTF-8, in pool order
@@ -27,7 +30,11 @@ struct DexFile {
   std::vector<std::string> superclasses;  ///< parallel to classes ("" when none)
   std::vector<std::string> referenced_types;  ///< every class type in type_ids (dotted), incl. defined ones
   std::vector<StringUse> string_uses;   ///< sorted by (class_idx, string_idx), unique
-  std::vector<std::string> method_refs;   ///< "com.a.B.method" for each method_id (referenced API)
+  /// "com.a.B.method" for each method_id, in method_id order (so overloads repeat, and index i is
+  /// method_id i). The owner of an array method (clone) keeps its descriptor ("[I.clone"); an
+  /// entry whose indices are out of range is "". Cut short only under a "dex.limit" diagnostic.
+  std::vector<std::string> method_refs;
+  std::uint32_t container_entries = 0;  ///< DEX headers read: 1, or more for a v41 container
 };
 
 /// Limits that bound work on hostile input (each with its reason in the .cpp).
@@ -35,11 +42,20 @@ struct DexLimits {
   std::uint32_t max_strings = 4'000'000;     ///< a real DEX has <= 65536*n; guards allocation
   std::uint32_t max_classes = 1'000'000;
   std::uint64_t max_code_units = 200'000'000;  ///< total instructions scanned per file
+  /// Total bytes of names built per file (type names, classes, superclasses, referenced_types,
+  /// method_refs): a real DEX builds a few MB; this stops 65536 method_ids that all name one
+  /// multi-megabyte string from turning a small file into gigabytes of output.
+  std::uint64_t max_name_bytes = 256ull << 20;
 };
 
 /// Parses a DEX image. Never throws: malformed parts are reported in `diags` under `where`
 /// (codes "dex.bad_magic", "dex.truncated", "dex.bad_offset", "dex.limit") and whatever was
 /// sound is returned. `ok` is false when not even the header could be read.
+///
+/// "dex.bad_offset" covers any reference that points outside its target: a file offset beyond
+/// the end, or an index beyond its table (string, type). Repeated problems of one code are
+/// reported a few times and then summarised in one "N more" diagnostic, so a hostile file
+/// cannot flood the report.
 struct DexParseResult {
   DexFile dex;
   bool ok = false;

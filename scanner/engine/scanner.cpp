@@ -260,6 +260,8 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     std::vector<RequestedPermission> requested;
     std::set<std::string> declared;
     for (const auto& pm : ctx.manifests) {
+      // A nested APK is another package: its requests are not this app's permissions.
+      if (pm.part.kind == "nested") continue;
       for (const auto& up : pm.manifest.uses_permissions) requested.push_back({up.name, up.max_sdk, pm.part.path});
       for (const auto& dp : pm.manifest.permissions) declared.insert(dp.name);
     }

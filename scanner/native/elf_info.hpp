@@ -18,6 +18,8 @@ struct ElfInfo {
   std::vector<std::string> exported_symbols;  ///< defined dynamic symbols (sorted, unique)
   std::vector<std::string> imported_symbols;  ///< undefined dynamic symbols (sorted, unique)
   std::vector<std::string> strings;  ///< printable strings (>= min length) from read-only data sections
+
+  friend bool operator==(const ElfInfo&, const ElfInfo&) = default;
 };
 
 struct ElfLimits {

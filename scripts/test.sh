@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# README command 2: install dependencies, build with warnings as errors, run the test suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh" -DSDKSCOPE_WERROR=ON -DSDKSCOPE_TESTS=ON
+cd "$root/build"
+ctest --output-on-failure -j "$(nproc)" --timeout 600

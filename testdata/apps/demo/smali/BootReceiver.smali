@@ -1,0 +1,2 @@
+.class public Lcom/sdkscope/demo/BootReceiver;
+.super Landroid/content/BroadcastReceiver;

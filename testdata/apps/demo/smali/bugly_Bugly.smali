@@ -1,0 +1,2 @@
+.class public Lcom/tencent/bugly/Bugly;
+.super Ljava/lang/Object;

@@ -1,0 +1,2 @@
+.class public Lcom/tencent/bugly/beta/Beta;
+.super Ljava/lang/Object;

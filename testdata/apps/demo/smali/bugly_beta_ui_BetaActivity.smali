@@ -1,0 +1,2 @@
+.class public Lcom/tencent/bugly/beta/ui/BetaActivity;
+.super Ljava/lang/Object;

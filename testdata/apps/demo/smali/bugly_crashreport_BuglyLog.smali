@@ -1,0 +1,2 @@
+.class public Lcom/tencent/bugly/crashreport/BuglyLog;
+.super Ljava/lang/Object;

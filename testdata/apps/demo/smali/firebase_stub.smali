@@ -1,0 +1,2 @@
+.class public Lcom/google/firebase/FirebaseException;
+.super Ljava/lang/Exception;
