@@ -37,6 +37,74 @@ ordered_json sdk_json(const SdkFinding& s) {
   return j;
 }
 
+template <typename T>
+ordered_json opt_bool(const std::optional<T>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json ios_json(const IosInfo& ios) {
+  ordered_json ats = {{"present", ios.ats.present},
+                      {"allows_arbitrary_loads", opt_bool(ios.ats.allows_arbitrary_loads)},
+                      {"allows_arbitrary_loads_for_media", opt_bool(ios.ats.allows_arbitrary_loads_for_media)},
+                      {"allows_arbitrary_loads_in_web_content", opt_bool(ios.ats.allows_arbitrary_loads_in_web_content)},
+                      {"allows_local_networking", opt_bool(ios.ats.allows_local_networking)}};
+  ordered_json exceptions = ordered_json::array();
+  for (const auto& e : ios.ats.exception_domains)
+    exceptions.push_back({{"domain", e.domain},
+                          {"includes_subdomains", opt_bool(e.includes_subdomains)},
+                          {"allows_insecure_http_loads", opt_bool(e.allows_insecure_http_loads)},
+                          {"minimum_tls_version", str_or_null(e.minimum_tls_version)},
+                          {"requires_forward_secrecy", opt_bool(e.requires_forward_secrecy)}});
+  ats["exception_domains"] = exceptions;
+  ordered_json ent = ordered_json::object();
+  for (const auto& [k, v] : ios.entitlements) ent[k] = ordered_json::parse(v, nullptr, false);
+  ordered_json prov = nullptr;
+  if (ios.provisioning) {
+    const auto& p = *ios.provisioning;
+    prov = {{"name", p.name},           {"team_id", p.team_id},
+            {"team_name", p.team_name}, {"app_id", p.app_id},
+            {"expiration", p.expiration}, {"get_task_allow", p.get_task_allow},
+            {"provisions_all_devices", p.provisions_all_devices}, {"provisioned_devices", p.provisioned_devices}};
+  }
+  ordered_json manifests = ordered_json::array();
+  for (const auto& m : ios.privacy_manifests) {
+    ordered_json collected = ordered_json::array();
+    for (const auto& c : m.collected)
+      collected.push_back({{"type", c.type}, {"linked", opt_bool(c.linked)}, {"tracking", opt_bool(c.tracking)}, {"purposes", c.purposes}});
+    ordered_json apis = ordered_json::array();
+    for (const auto& a : m.accessed_apis) apis.push_back({{"type", a.type}, {"reasons", a.reasons}});
+    manifests.push_back({{"location", m.location},
+                         {"owner", m.owner},
+                         {"tracking", opt_bool(m.tracking)},
+                         {"tracking_domains", m.tracking_domains},
+                         {"collected_data", collected},
+                         {"accessed_apis", apis}});
+  }
+  ordered_json missing = ordered_json::array();
+  for (const auto& m : ios.privacy_audit.undeclared_required_reason_apis)
+    missing.push_back({{"category", m.category}, {"evidence", m.evidence}});
+  ordered_json bundles = ordered_json::array();
+  for (const auto& b : ios.bundles)
+    bundles.push_back({{"path", b.path}, {"kind", b.kind}, {"bundle_id", str_or_null(b.bundle_id)},
+                       {"version", str_or_null(b.version)}, {"extension_point", str_or_null(b.extension_point)}});
+  return {{"min_os", str_or_null(ios.min_os)},
+          {"build", str_or_null(ios.build)},
+          {"device_capabilities", ios.device_capabilities},
+          {"url_schemes", ios.url_schemes},
+          {"queries_schemes", ios.queries_schemes},
+          {"skadnetwork_ids", ios.skadnetwork_ids},
+          {"ats", ats},
+          {"entitlements", ent},
+          {"provisioning", prov},
+          {"encrypted_binaries", ios.encrypted_binaries},
+          {"bundles", bundles},
+          {"privacy_manifests", manifests},
+          {"privacy_audit",
+           {{"undeclared_required_reason_apis", missing},
+            {"undeclared_tracking_domains", ios.privacy_audit.undeclared_tracking_domains},
+            {"sdks_without_manifest", ios.privacy_audit.sdks_without_manifest}}}};
+}
+
 }  // namespace
 
 ordered_json report_to_json(const ScanResult& r) {
@@ -55,6 +123,7 @@ ordered_json report_to_json(const ScanResult& r) {
               {"version_code", opt(r.app.version_code)},
               {"min_sdk", opt(r.app.min_sdk)},
               {"target_sdk", opt(r.app.target_sdk)},
+              {"min_os", str_or_null(r.app.min_os)},
               {"frameworks", r.app.frameworks},
               {"parts", parts}};
   ordered_json sdks = ordered_json::array();
@@ -84,6 +153,10 @@ ordered_json report_to_json(const ScanResult& r) {
                    {"ip_literal", e.ip_literal},
                    {"cleartext", e.cleartext},
                    {"sdk", str_or_null(e.sdk)},
+                   {"owner", e.owner_id.empty() ? ordered_json(nullptr)
+                                                : ordered_json{{"id", e.owner_id}, {"name", e.owner_name},
+                                                               {"country", str_or_null(e.owner_country)}}},
+                   {"first_party", e.first_party},
                    {"sources", srcs}});
   }
   j["endpoints"] = eps;
@@ -91,6 +164,7 @@ ordered_json report_to_json(const ScanResult& r) {
   for (const auto& d : r.diagnostics)
     diags.push_back({{"code", d.code}, {"severity", to_string(d.severity)}, {"where", d.where}, {"message", d.message}});
   j["diagnostics"] = diags;
+  if (r.ios.present || !r.ios.bundles.empty()) j["ios"] = ios_json(r.ios);
   ordered_json stats = ordered_json::object();
   for (const auto& [k, v] : r.stats) stats[k] = v;
   j["stats"] = stats;

@@ -132,7 +132,10 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
     }
     std::string addr = e.url.empty() ? e.host + (e.port ? fmt::format(":{}", *e.port) : "") : e.url;
     if (addr.size() > 70) addr = addr.substr(0, 67) + "...";
-    line(fmt::format("  {}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(e.sdk, 22), e.cleartext ? st.red("cleartext") : ""));
+    std::string owner = e.owner_name.empty() ? (e.first_party ? "(first party)" : "")
+                                             : e.owner_name + (e.owner_country.empty() ? "" : " (" + e.owner_country + ")");
+    line(fmt::format("  {}{}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(owner, 26), pad(e.sdk, 22),
+                     e.cleartext ? st.red("cleartext") : ""));
   }
 
   if (!r.diagnostics.empty()) {

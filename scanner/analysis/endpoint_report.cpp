@@ -1,6 +1,7 @@
 #include "scanner/analysis/endpoint_report.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace sdkscope {
@@ -11,11 +12,23 @@ bool is_cleartext_scheme(const std::string& s) { return s == "http" || s == "ws"
 
 std::vector<EndpointInfo> build_endpoints(const EvidenceSet& evidence, const AddressExtractor& extractor,
                                           const PublicSuffixList& psl, const SignatureDb& db,
-                                          const std::vector<SdkFinding>& sdks,
+                                          const std::vector<SdkFinding>& sdks, const std::string& app_id,
                                           std::map<std::string, std::uint64_t>* filtered_counts,
                                           const EndpointOptions& opts) {
   std::set<std::string> detected;
-  for (const auto& s : sdks) detected.insert(s.id);
+  std::map<std::string, const SdkFinding*> by_id;
+  for (const auto& s : sdks) {
+    detected.insert(s.id);
+    by_id[s.id] = &s;
+  }
+  // com.example.app -> example.com: the domain an app id mirrors.
+  std::string mirrored;
+  if (auto dot = app_id.find('.'); dot != std::string::npos) {
+    auto second = app_id.find('.', dot + 1);
+    mirrored = app_id.substr(dot + 1, second == std::string::npos ? std::string::npos : second - dot - 1) + "." +
+               app_id.substr(0, dot);
+  }
+  std::string own_prefix = app_id.empty() ? "" : app_id + ".";
 
   struct Acc {
     EndpointInfo info;
@@ -71,6 +84,20 @@ std::vector<EndpointInfo> build_endpoints(const EvidenceSet& evidence, const Add
           break;
         }
     }
+    if (const VendorRecord* owner = e.ip_literal ? nullptr : db.domain_owner(e.host)) {
+      e.owner_id = owner->id;
+      e.owner_name = owner->name;
+      e.owner_country = owner->country;
+    } else if (!e.sdk.empty()) {
+      const auto& v = by_id.at(e.sdk)->vendor;
+      e.owner_id = v.id;
+      e.owner_name = v.name;
+      e.owner_country = v.country;
+    }
+    bool own_code_only = !own_prefix.empty() && !acc.sources.empty() &&
+                         std::all_of(acc.sources.begin(), acc.sources.end(),
+                                     [&](const EndpointSource& s) { return s.holder.rfind(own_prefix, 0) == 0; });
+    e.first_party = e.owner_id.empty() && e.sdk.empty() && ((!mirrored.empty() && e.domain == mirrored) || own_code_only);
     for (const auto& s : acc.sources) {
       if (e.sources.size() >= opts.max_sources) break;
       e.sources.push_back(s);

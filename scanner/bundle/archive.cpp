@@ -5,6 +5,8 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -13,7 +15,8 @@ namespace sdkscope {
 
 struct Archive::Impl {
   std::shared_ptr<const std::vector<std::uint8_t>> data;
-  zip_t* zip = nullptr;
+  zip_t* zip = nullptr;                // zip mode
+  std::filesystem::path dir_root;      // directory mode
   std::unordered_map<std::string, std::uint64_t> by_name;
   ~Impl() {
     if (zip) zip_discard(zip);
@@ -122,6 +125,66 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
   return archive;
 }
 
+std::unique_ptr<Archive> Archive::open_directory(const std::string& path, const Limits& limits, Diagnostics& diags,
+                                                 std::string* error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path root(path);
+  if (!fs::is_directory(root, ec)) {
+    if (error) *error = "not a directory";
+    return nullptr;
+  }
+  std::unique_ptr<Archive> archive(new Archive());
+  archive->impl_ = std::make_unique<Impl>();
+  archive->impl_->dir_root = root;
+  std::vector<ArchiveEntry> entries;
+  bool cut = false;
+  // recursive_directory_iterator does not follow directory symlinks by default.
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) {
+    if (error) *error = ec.message();
+    return nullptr;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      diags.warn("bundle.unreadable_path", "", ec.message());
+      ec.clear();
+      continue;
+    }
+    if (entries.size() >= limits.max_entries) {
+      cut = true;
+      break;
+    }
+    if (it.depth() > 64) {  // deeper than any real bundle: a loop of bind mounts or a trick
+      it.disable_recursion_pending();
+      continue;
+    }
+    const auto& p = it->path();
+    ArchiveEntry e;
+    e.name = p.lexically_relative(root).generic_string();
+    e.is_symlink = it->is_symlink(ec);
+    e.is_directory = !e.is_symlink && it->is_directory(ec);
+    if (e.is_directory) e.name += "/";
+    if (!e.is_directory && !e.is_symlink) {
+      auto sz = it->file_size(ec);
+      e.size = ec ? 0 : sz;
+      e.compressed_size = e.size;
+    }
+    entries.push_back(std::move(e));
+  }
+  if (cut)
+    diags.warn("limit.max_entries", "",
+               fmt::format("directory holds more than {} entries; only the first {} are scanned (limit {})",
+                           limits.max_entries, limits.max_entries, kLimitEntries));
+  std::sort(entries.begin(), entries.end(), [](const ArchiveEntry& a, const ArchiveEntry& b) { return a.name < b.name; });
+  for (std::uint64_t i = 0; i < entries.size(); ++i) {
+    entries[i].index = i;
+    archive->impl_->by_name.emplace(entries[i].name, i);
+  }
+  archive->entries_ = std::move(entries);
+  return archive;
+}
+
 std::optional<std::uint64_t> Archive::find(const std::string& name) const {
   auto it = impl_->by_name.find(name);
   if (it == impl_->by_name.end()) return std::nullopt;
@@ -133,6 +196,10 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
                                                        const std::string& where) const {
   if (entry.encrypted) {
     diags.warn("zip.encrypted_entry", where, "entry is encrypted; not read");
+    return std::nullopt;
+  }
+  if (entry.is_symlink) {
+    diags.info("bundle.symlink", where, "symbolic link; not followed");
     return std::nullopt;
   }
   if (entry.size > limits.max_entry_bytes) {
@@ -155,6 +222,7 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
     return std::nullopt;
   }
 
+  if (!impl_->zip) return read_file_entry(entry, limits, budget, diags, where);
   zip_file_t* f = zip_fopen_index(impl_->zip, entry.index, 0);
   if (!f) {
     diags.warn("zip.unreadable_entry", where,
@@ -189,6 +257,28 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
   if (got < entry.size) {
     diags.warn("zip.size_mismatch", where,
                fmt::format("entry inflates to {} bytes, fewer than the {} its header claims", got, entry.size));
+  }
+  out.resize(got);
+  budget.total_bytes += got;
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> Archive::read_file_entry(const ArchiveEntry& entry, const Limits& limits,
+                                                                  ReadBudget& budget, Diagnostics& diags,
+                                                                  const std::string& where) const {
+  (void)limits;
+  std::ifstream in(impl_->dir_root / entry.name, std::ios::binary);
+  if (!in) {
+    diags.warn("bundle.unreadable_file", where, "cannot open file");
+    return std::nullopt;
+  }
+  // Read at most the listed size plus one byte: a file that grew since listing is reported.
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(entry.size) + 1);
+  in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
+  auto got = static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0));
+  if (got > entry.size) {
+    diags.warn("bundle.size_changed", where, "file changed size while being scanned; not read");
+    return std::nullopt;
   }
   out.resize(got);
   budget.total_bytes += got;

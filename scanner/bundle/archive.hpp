@@ -1,6 +1,8 @@
-// A zip archive (APK, AAB, IPA, JAR, AAR, split set) read entirely in memory through libzip.
-// Entries are inflated into memory on demand, under the limits in limits.hpp; nothing is ever
-// extracted to disk, so hostile entry names ("../x", "/etc/x") are only strings here.
+// A bundle's entries: a zip archive (APK, AAB, IPA, JAR, AAR, split set) read through libzip, or
+// a directory (.app, .framework, .xcframework) walked on disk. Entries are read into memory on
+// demand, under the limits in limits.hpp; nothing is ever extracted to disk, so hostile entry
+// names ("../x", "/etc/x") are only strings here, and symbolic links in a directory are listed
+// but never followed.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@ struct ArchiveEntry {
   std::uint64_t compressed_size = 0;
   bool is_directory = false;
   bool encrypted = false;
+  bool is_symlink = false;  ///< directory bundles only: a link, never followed or read
 };
 
 /// Running totals shared by all archives of one input, so nested archives count against the
@@ -49,7 +52,12 @@ class Archive {
   static std::unique_ptr<Archive> open_file(const std::string& path, const Limits& limits, Diagnostics& diags,
                                             std::string* error);
 
-  /// Entries in central-directory order.
+  /// Lists a directory bundle (recursively, sorted by path, at most limits.max_entries). Symbolic
+  /// links are listed with is_symlink and never followed. nullptr + *error when unreadable.
+  static std::unique_ptr<Archive> open_directory(const std::string& path, const Limits& limits, Diagnostics& diags,
+                                                 std::string* error);
+
+  /// Entries in central-directory order (directories: sorted by path).
   const std::vector<ArchiveEntry>& entries() const { return entries_; }
   /// Index of an entry by exact name.
   std::optional<std::uint64_t> find(const std::string& name) const;
@@ -62,6 +70,9 @@ class Archive {
 
  private:
   Archive() = default;
+  std::optional<std::vector<std::uint8_t>> read_file_entry(const ArchiveEntry& entry, const Limits& limits,
+                                                           ReadBudget& budget, Diagnostics& diags,
+                                                           const std::string& where) const;
   static std::unique_ptr<Archive> open_source(void* zip_source, std::shared_ptr<const std::vector<std::uint8_t>> data,
                                               const Limits& limits, Diagnostics& diags, const std::string& where,
                                               std::string* error);

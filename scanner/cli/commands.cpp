@@ -10,6 +10,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/json_report.hpp"
 #include "reports/text_report.hpp"
@@ -55,6 +56,28 @@ bool write_output(const std::string& path, const std::string& text) {
 bool color_wanted() {
   const char* no_color = std::getenv("NO_COLOR");
   return ::isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+struct ExodusCoverage {
+  std::size_t total = 0, mapped = 0, explained = 0;
+};
+
+// signatures/exodus_map.json: every Exodus tracker mapped to existing records or explained.
+std::optional<ExodusCoverage> exodus_coverage(const std::string& dir, const SignatureDb& db) {
+  std::ifstream in(std::filesystem::path(dir) / "exodus_map.json");
+  if (!in) return std::nullopt;
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.contains("trackers")) return std::nullopt;
+  ExodusCoverage c;
+  for (const auto& [id, t] : j["trackers"].items()) {
+    ++c.total;
+    bool mapped = false;
+    for (const auto& sdk : t.value("sdks", nlohmann::json::array()))
+      if (sdk.is_string() && db.find_sdk(sdk.get<std::string>())) mapped = true;
+    if (mapped) ++c.mapped;
+    else if (!t.value("reason", std::string()).empty()) ++c.explained;
+  }
+  return c;
 }
 
 }  // namespace
@@ -140,11 +163,13 @@ int run_signatures(const SignaturesArgs& args) {
     return kExitOk;
   }
   if (args.action == "stats") {
-    std::size_t android = 0, ios = 0;
+    std::size_t android = 0, ios = 0, collects = 0, versions = 0;
     std::map<std::string, std::size_t> by_country;
     for (const auto& s : db->sdks()) {
       android += !s.android.empty();
       ios += !s.ios.empty();
+      collects += !s.collects.empty();
+      versions += !s.versions.empty();
       const VendorRecord* v = db->find_vendor(s.vendor);
       ++by_country[v ? v->country : "?"];
     }
@@ -152,8 +177,18 @@ int run_signatures(const SignaturesArgs& args) {
     std::printf("SDK records        %zu\n", db->sdks().size());
     std::printf("  with Android     %zu\n", android);
     std::printf("  with iOS         %zu\n", ios);
+    std::printf("  from CN vendors  %zu\n", by_country["CN"]);
+    std::printf("  with collects    %zu\n", collects);
+    std::printf("  with versions    %zu\n", versions);
     std::printf("vendors            %zu\n", db->vendors().size());
+    std::printf("owned domains      %zu\n", db->owned_domain_count());
     std::printf("permissions        %zu\n", db->permission_count());
+    std::string dir = resolve_signatures_dir(common.signatures_dir);
+    if (auto cov = exodus_coverage(dir, *db)) {
+      std::printf("Exodus trackers    %zu: %zu mapped, %zu explained, %zu neither (%.1f%% covered)\n", cov->total, cov->mapped,
+                  cov->explained, cov->total - cov->mapped - cov->explained,
+                  cov->total ? 100.0 * static_cast<double>(cov->mapped + cov->explained) / static_cast<double>(cov->total) : 0.0);
+    }
     std::printf("SDKs by vendor country:\n");
     for (const auto& [c, n] : by_country) std::printf("  %-4s %zu\n", c.c_str(), n);
     return kExitOk;

@@ -72,6 +72,25 @@ std::optional<std::vector<std::uint8_t>> read_entry(ScanContext& ctx, const Arch
 
 }  // namespace
 
+std::string version_file_path(std::string_view rel) {
+  // An AAB module keeps an APK's root files under root/ (base/root/META-INF/x.version).
+  if (starts_with(rel, "root/")) rel.remove_prefix(5);
+  return std::string(rel);
+}
+
+void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& rule_path,
+                       const std::string& where) {
+  constexpr std::uint64_t kMaxVersionFile = 256;  // "20.4.0\n": anything longer is not a version file
+  if (e.size > kMaxVersionFile) return;
+  auto bytes = archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where);
+  if (!bytes) return;
+  std::string v(bytes->begin(), bytes->end());
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.pop_back();
+  if (v.empty() || v.find_first_of("\n\r") != std::string::npos) return;
+  std::uint32_t loc = ctx.evidence.add_location(where);
+  for (auto& h : ctx.db.version_file_rules(rule_path)) ctx.evidence.versions.push_back({h.record, h.rank, v, loc});
+}
+
 void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   auto res = dex::parse_dex(data, ctx.diags, location);
   if (!res.ok) return;
@@ -82,32 +101,46 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   ctx.count("dex.strings", d.strings.size());
   for (const auto& c : d.classes) ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c, loc});
 
-  // Only a few strings in a pool can hold an address: mark those, then find the classes whose
-  // code loads each of them in one pass over string_uses.
-  std::vector<std::uint32_t> candidate_slot(d.strings.size(), UINT32_MAX);
-  std::vector<std::vector<AddressCandidate>> candidates;
+  // Only a few strings in a pool matter: those holding an address and those a version rule
+  // could match. Mark them, then find the classes whose code loads each in one pass over
+  // string_uses.
+  constexpr std::uint32_t kNone = UINT32_MAX;
+  std::vector<std::uint32_t> slot_of(d.strings.size(), kNone);
+  struct Interesting {
+    std::uint32_t string_idx;
+    std::vector<AddressCandidate> addresses;
+    bool version = false;
+    std::vector<std::uint32_t> holders;
+  };
+  std::vector<Interesting> interesting;
   for (std::uint32_t i = 0; i < d.strings.size(); ++i) {
-    if (!AddressExtractor::may_contain_address(d.strings[i])) continue;
-    auto found = ctx.extractor.extract(d.strings[i]);
-    if (found.empty()) continue;
-    candidate_slot[i] = static_cast<std::uint32_t>(candidates.size());
-    candidates.push_back(std::move(found));
+    const auto& s = d.strings[i];
+    std::vector<AddressCandidate> found;
+    if (AddressExtractor::may_contain_address(s)) found = ctx.extractor.extract(s);
+    bool version = ctx.db.may_be_version_string(s);
+    if (found.empty() && !version) continue;
+    slot_of[i] = static_cast<std::uint32_t>(interesting.size());
+    interesting.push_back({i, std::move(found), version, {}});
   }
-  std::vector<std::vector<std::uint32_t>> holders(candidates.size());
   for (const auto& use : d.string_uses) {
-    if (use.string_idx >= candidate_slot.size() || use.class_idx >= d.classes.size()) continue;
-    auto slot = candidate_slot[use.string_idx];
-    if (slot == UINT32_MAX) continue;
-    auto& h = holders[slot];
+    if (use.string_idx >= slot_of.size() || use.class_idx >= d.classes.size()) continue;
+    auto slot = slot_of[use.string_idx];
+    if (slot == kNone) continue;
+    auto& h = interesting[slot].holders;
     if (h.size() < ctx.opts.max_holders_per_string && (h.empty() || h.back() != use.class_idx)) h.push_back(use.class_idx);
   }
-  for (std::size_t s = 0; s < candidates.size(); ++s) {
-    for (const auto& c : candidates[s]) {
-      if (holders[s].empty()) {
-        ctx.evidence.addresses.push_back({c.raw, loc, ""});
-        continue;
-      }
-      for (auto cls : holders[s]) ctx.evidence.addresses.push_back({c.raw, loc, d.classes[cls]});
+  for (const auto& item : interesting) {
+    for (const auto& c : item.addresses) {
+      if (item.holders.empty()) ctx.evidence.addresses.push_back({c.raw, loc, ""});
+      for (auto cls : item.holders) ctx.evidence.addresses.push_back({c.raw, loc, d.classes[cls]});
+    }
+    if (item.version) {
+      const auto& s = d.strings[item.string_idx];
+      std::vector<SignatureDb::VersionHit> hits;
+      if (item.holders.empty()) hits = ctx.db.match_version_string(s, "");
+      for (auto cls : item.holders)
+        for (auto& h : ctx.db.match_version_string(s, d.classes[cls])) hits.push_back(std::move(h));
+      for (auto& h : hits) ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
     }
   }
 }
@@ -172,11 +205,15 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
     } else if (parse_lib_path(rel, abi, file)) {
       std::uint32_t loc = ctx.evidence.add_location(where(e.name));
       ctx.evidence.facts.push_back({EvidenceKind::NativeLib, std::string(file), loc});
+      for (auto& h : ctx.db.match_version_native_lib(file))
+        ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
       ctx.count("native.libraries");
       auto& slot = best_lib[std::string(file)];
       if (!slot.second || abi_rank(abi) < slot.first) slot = {abi_rank(abi), &e};
     } else if (ends_with(rel, ".apk") || (starts_with(rel, "assets/") && ends_with(rel, ".dex"))) {
       nested.push_back(&e);
+    } else if (ctx.db.is_version_file(version_file_path(rel))) {
+      read_version_file(ctx, archive, e, version_file_path(rel), where(e.name));
     }
   }
   for (const auto& [file, slot] : best_lib) {

@@ -21,6 +21,13 @@ struct AndroidUnitLayout {
 void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
                        const std::string& prefix, BundlePart part, std::uint32_t depth);
 
+/// The path a "file" version rule names for an entry of a unit (AAB root/ prefix dropped).
+std::string version_file_path(std::string_view rel);
+/// Reads a small version file (META-INF/*.version) and records a version hint for each record
+/// whose rule names it.
+void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& rule_path,
+                       const std::string& where);
+
 /// Scans a bare DEX or ELF file given as the input.
 void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location);
 void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, const std::string& file_name);

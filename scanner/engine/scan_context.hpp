@@ -23,6 +23,14 @@ struct PartManifest {
   android::Manifest manifest;
 };
 
+/// iOS facts gathered across the bundle's binaries, for the privacy-manifest audit.
+struct IosScanState {
+  std::map<std::string, std::set<std::string>> symbols;  ///< imported symbol -> binaries using it
+  std::map<std::string, bool> frameworks;               ///< embedded framework -> ships a privacy manifest
+  std::vector<std::pair<std::string, std::string>> usage;  ///< (usage key, purpose string) of the main app
+  bool app_seen = false;
+};
+
 struct ScanContext {
   const SignatureDb& db;
   const ScanOptions& opts;
@@ -33,6 +41,9 @@ struct ScanContext {
   std::vector<PartManifest> manifests;
   std::vector<BundlePart> parts;
   std::map<std::string, std::uint64_t> stats;
+  IosInfo ios;
+  IosScanState ios_state;
+  AppInfo app;  ///< identity read by the iOS passes (Android reads it from manifests afterwards)
 
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
 };

@@ -136,6 +136,18 @@ std::vector<SdkFinding> match_sdks(const EvidenceSet& evidence, const SignatureD
     else if (code) s.confidence = "medium";
     else s.confidence = "low";
   }
+  // Versions: the hint from the record's earliest-listed rule wins; among equal ranks, the
+  // version seen most often (then the greatest, for determinism).
+  std::map<std::string, std::map<std::uint32_t, std::map<std::string, std::size_t>>> hints;
+  for (const auto& v : evidence.versions) ++hints[db.sdks()[v.record].id][v.rank][v.version];
+  for (auto& s : out) {
+    auto it = hints.find(s.id);
+    if (it == hints.end() || it->second.empty()) continue;
+    const auto& counts = it->second.begin()->second;
+    s.version = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+                  return a.second < b.second || (a.second == b.second && a.first < b.first);
+                })->first;
+  }
   std::sort(out.begin(), out.end(), [](const SdkFinding& a, const SdkFinding& b) { return a.id < b.id; });
   return out;
 }

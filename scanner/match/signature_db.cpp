@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -104,6 +105,16 @@ struct SignatureDb::Index {
   std::size_t max_objc_prefix = 0;
   std::unordered_map<std::string, std::vector<std::uint32_t>> domains;
   std::unordered_map<std::string, std::uint32_t> sdk_by_id;
+  // Version rules: one RE2::Set per source finds candidate rules in one pass; the matched
+  // rule's own RE2 then extracts the capture groups.
+  struct VersionRegex {
+    std::uint32_t record, rank;
+    std::unique_ptr<RE2> re;
+    std::string holder;
+  };
+  std::vector<VersionRegex> version_strings, version_libs;
+  std::unique_ptr<RE2::Set> version_string_set, version_lib_set;
+  std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, std::uint32_t>>> version_files;
   std::unordered_map<std::string, std::uint32_t> vendor_by_id;
 };
 
@@ -134,23 +145,34 @@ std::optional<SignatureDb> SignatureDb::load(const std::filesystem::path& dir, s
   if (!db.add_directory(dir, errors)) return std::nullopt;
   if (std::filesystem::exists(dir / "permissions" / "android.json"))
     load_permission_file(dir / "permissions" / "android.json", db.permissions_, errors);
+  if (std::filesystem::exists(dir / "permissions" / "ios.json"))
+    load_permission_file(dir / "permissions" / "ios.json", db.permissions_, errors);
+  load_apple_data(dir / "apple", db.required_reason_, db.apple_listed_, errors);
   if (errors.size() != before) return std::nullopt;
   return db;
 }
 
 bool SignatureDb::add_directory(const std::filesystem::path& dir, std::vector<std::string>& errors) {
   std::size_t before = errors.size();
-  std::error_code ec;
   if (std::filesystem::exists(dir / "vendors.json")) load_vendor_file(dir / "vendors.json", vendors_, errors);
-  std::vector<std::filesystem::path> files;
-  if (std::filesystem::is_directory(dir / "sdks", ec)) {
-    for (const auto& e : std::filesystem::directory_iterator(dir / "sdks", ec))
-      if (e.path().extension() == ".json") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());  // deterministic record order
-  for (const auto& f : files) load_sdk_file(f, "sdks/" + f.filename().string(), sdks_, errors);
+  for (const auto& f : json_files(dir / "vendors")) load_vendor_file(f, vendors_, errors);
+  for (const auto& f : json_files(dir / "sdks")) load_sdk_file(f, "sdks/" + f.filename().string(), sdks_, errors);
+  std::vector<DomainOwnerBlock> owners;
+  for (const auto& f : json_files(dir / "domains")) load_domain_file(f, owners, errors);
   if (errors.size() != before) return false;
   if (!validate_records(vendors_, sdks_, errors)) return false;
+  std::unordered_set<std::string> vendor_ids;
+  for (const auto& v : vendors_) vendor_ids.insert(v.id);
+  for (const auto& block : owners) {
+    if (!vendor_ids.count(block.vendor))
+      errors.push_back(fmt::format("{}: unknown vendor '{}'", block.file, block.vendor));
+    for (const auto& d : block.domains) {
+      auto [it, fresh] = domain_owners_.emplace(d, block.vendor);
+      if (!fresh && it->second != block.vendor)
+        errors.push_back(fmt::format("{}: domain '{}' is owned by both '{}' and '{}'", block.file, d, it->second, block.vendor));
+    }
+  }
+  if (errors.size() != before) return false;
   return compile(errors);
 }
 
@@ -180,12 +202,97 @@ bool SignatureDb::compile(std::vector<std::string>& errors) {
       idx->max_objc_prefix = std::max(idx->max_objc_prefix, p.size());
     }
     for (const auto& d : s.domains) idx->domains[d].push_back(r);
+    for (std::uint32_t rank = 0; rank < s.versions.size(); ++rank) {
+      const auto& v = s.versions[rank];
+      if (v.from == VersionRule::From::File) {
+        idx->version_files[v.pattern].emplace_back(r, rank);
+        continue;
+      }
+      auto& list = v.from == VersionRule::From::String ? idx->version_strings : idx->version_libs;
+      list.push_back({r, rank, std::make_unique<RE2>(regex_body(v.pattern), RE2::Quiet), v.holder});
+    }
   }
+  auto build_set = [&](std::vector<Index::VersionRegex>& list, std::unique_ptr<RE2::Set>& set) {
+    if (list.empty()) return true;
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    set = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+    for (const auto& v : list)
+      if (set->Add(v.re->pattern(), nullptr) < 0) return false;
+    return set->Compile();
+  };
+  if (!build_set(idx->version_strings, idx->version_string_set) || !build_set(idx->version_libs, idx->version_lib_set))
+    errors.push_back("version rules: RE2 set failed to compile");
   bool ok = true;
   for (int k = 0; k < kEvidenceKindCount; ++k)
     ok = idx->names[static_cast<std::size_t>(k)].compile(to_string(static_cast<EvidenceKind>(k)), errors) && ok;
   index_ = std::move(idx);
   return ok;
+}
+
+namespace {
+// All capture groups of a matched version rule, joined with "." (libjcore332.so -> 3.3.2).
+std::optional<std::string> extract_version(const RE2& re, std::string_view s) {
+  int n = re.NumberOfCapturingGroups();
+  if (n <= 0 || n > 8) return std::nullopt;
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(n) + 1);
+  if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, groups.data(), n + 1))
+    return std::nullopt;
+  std::string out;
+  for (int i = 1; i <= n; ++i) {
+    if (groups[static_cast<std::size_t>(i)].empty()) continue;
+    if (!out.empty()) out += '.';
+    out.append(groups[static_cast<std::size_t>(i)].data(), groups[static_cast<std::size_t>(i)].size());
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+}  // namespace
+
+std::vector<SignatureDb::VersionHit> SignatureDb::match_version_string(std::string_view s, std::string_view holder) const {
+  std::vector<VersionHit> out;
+  if (!index_->version_string_set || s.size() > kMaxVersionString) return out;
+  std::vector<int> matched;
+  if (!index_->version_string_set->Match(re2::StringPiece(s.data(), s.size()), &matched)) return out;
+  for (int m : matched) {
+    const auto& v = index_->version_strings[static_cast<std::size_t>(m)];
+    if (!v.holder.empty()) {
+      bool inside = holder.size() > v.holder.size() && holder.substr(0, v.holder.size()) == v.holder &&
+                    holder[v.holder.size()] == '.';
+      if (!inside && holder != v.holder) continue;
+    }
+    if (auto ver = extract_version(*v.re, s)) out.push_back({v.record, v.rank, *ver});
+  }
+  return out;
+}
+
+std::vector<SignatureDb::VersionHit> SignatureDb::match_version_native_lib(std::string_view file_name) const {
+  std::vector<VersionHit> out;
+  if (!index_->version_lib_set) return out;
+  std::vector<int> matched;
+  if (!index_->version_lib_set->Match(re2::StringPiece(file_name.data(), file_name.size()), &matched)) return out;
+  for (int m : matched) {
+    const auto& v = index_->version_libs[static_cast<std::size_t>(m)];
+    if (auto ver = extract_version(*v.re, file_name)) out.push_back({v.record, v.rank, *ver});
+  }
+  return out;
+}
+
+bool SignatureDb::may_be_version_string(std::string_view s) const {
+  if (!index_->version_string_set || s.size() > kMaxVersionString || s.size() < 2) return false;
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  return index_->version_string_set->Match(re2::StringPiece(s.data(), s.size()), nullptr);
+}
+
+bool SignatureDb::is_version_file(std::string_view path) const {
+  return index_->version_files.count(std::string(path)) > 0;
+}
+
+std::vector<SignatureDb::VersionHit> SignatureDb::version_file_rules(std::string_view path) const {
+  std::vector<VersionHit> out;
+  if (auto it = index_->version_files.find(std::string(path)); it != index_->version_files.end())
+    for (const auto& [record, rank] : it->second) out.push_back({record, rank, ""});
+  return out;
 }
 
 const SdkRecord* SignatureDb::find_sdk(std::string_view id) const {
@@ -261,6 +368,18 @@ std::vector<RuleHit> SignatureDb::match_name(EvidenceKind kind, std::string_view
     }
   }
   return hits;
+}
+
+const VendorRecord* SignatureDb::domain_owner(std::string_view host) const {
+  std::string h = to_lower_ascii(host);
+  std::string_view rest = h;
+  while (!rest.empty()) {
+    if (auto it = domain_owners_.find(std::string(rest)); it != domain_owners_.end()) return find_vendor(it->second);
+    auto dot = rest.find('.');
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return nullptr;
 }
 
 std::vector<RuleHit> SignatureDb::match_domain(std::string_view host) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "scanner/model/evidence.hpp"
@@ -43,8 +44,19 @@ struct IosRules {
   }
 };
 
+/// Where an artifact reveals an SDK's version (signatures/README.md "versions").
+struct VersionRule {
+  enum class From { File, String, NativeLib };
+  From from = From::File;
+  std::string pattern;  ///< file path (File), or "re:..." (String, NativeLib)
+  std::string holder;   ///< String: class prefix whose code loads the string ("" = any)
+};
+
 struct SdkRecord {
   std::string id, name, vendor, part_of, description, website;
+  std::vector<std::string> collects;  ///< data categories the vendor documents collecting
+  std::string collects_source;
+  std::vector<VersionRule> versions;
   std::vector<std::string> categories;
   AndroidRules android;
   IosRules ios;
@@ -59,6 +71,13 @@ struct PermissionRecord {
   std::vector<std::string> data;
   std::string label;
   bool removed = false;
+};
+
+/// A required-reason API category (Apple) and the symbols that use it.
+struct RequiredReasonCategory {
+  std::string category;              ///< NSPrivacyAccessedAPICategoryFileTimestamp ...
+  std::vector<std::string> symbols;    ///< imported symbol names ("_stat", "_OBJC_CLASS_$_NSUserDefaults")
+  std::vector<std::string> selectors;  ///< Objective-C selectors ("systemUptime", "activeInputModes")
 };
 
 /// A match of one evidence value against the compiled rules.
@@ -80,6 +99,9 @@ class SignatureDb {
   bool add_directory(const std::filesystem::path& dir, std::vector<std::string>& errors);
 
   std::string_view version() const { return version_; }
+  /// signatures/apple/: required-reason API categories, and Apple's privacy-impacting SDK list.
+  const std::vector<RequiredReasonCategory>& apple_required_reason_apis() const { return required_reason_; }
+  bool is_apple_listed_sdk(std::string_view framework) const { return apple_listed_.count(std::string(framework)) > 0; }
   const std::vector<SdkRecord>& sdks() const { return sdks_; }
   const std::vector<VendorRecord>& vendors() const { return vendors_; }
   const SdkRecord* find_sdk(std::string_view id) const;
@@ -92,6 +114,26 @@ class SignatureDb {
   std::optional<RuleHit> match_class(std::string_view java_class) const;
   /// Records whose literal or regex rules of `kind` match `value` (not JavaClass, not Domain).
   std::vector<RuleHit> match_name(EvidenceKind kind, std::string_view value) const;
+  /// Version rules: a string (with the class whose code loads it, "" when unknown), a native
+  /// library file name, or a bundle file path. Each hit is (record, rule rank, version).
+  struct VersionHit {
+    std::uint32_t record, rank;
+    std::string version;
+  };
+  std::vector<VersionHit> match_version_string(std::string_view s, std::string_view holder) const;
+  std::vector<VersionHit> match_version_native_lib(std::string_view file_name) const;
+  /// Records whose "file" version rule names this bundle path (e.g. META-INF/x.version).
+  std::vector<VersionHit> version_file_rules(std::string_view path) const;
+  /// True when any record has a "file" rule for this path (cheap pre-check before reading it).
+  bool is_version_file(std::string_view path) const;
+  /// Cheap pre-check: could any version-string rule match `s` (ignoring holders)?
+  bool may_be_version_string(std::string_view s) const;
+  /// Longest string the version-string rules need to look at (skip longer pool strings).
+  static constexpr std::size_t kMaxVersionString = 128;
+
+  /// The vendor owning `host` or its nearest listed parent domain (domains/*.json); nullptr when none.
+  const VendorRecord* domain_owner(std::string_view host) const;
+  std::size_t owned_domain_count() const { return domain_owners_.size(); }
   /// Records listing `host` or a parent domain of it (label-boundary suffix).
   std::vector<RuleHit> match_domain(std::string_view host) const;
 
@@ -103,6 +145,9 @@ class SignatureDb {
   std::vector<VendorRecord> vendors_;
   std::vector<SdkRecord> sdks_;
   std::unordered_map<std::string, PermissionRecord> permissions_;
+  std::unordered_map<std::string, std::string> domain_owners_;
+  std::vector<RequiredReasonCategory> required_reason_;
+  std::unordered_set<std::string> apple_listed_;  // registrable domain -> vendor id
   std::unique_ptr<Index> index_;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "scanner/match/signature_db.hpp"
@@ -20,6 +21,19 @@ bool load_sdk_file(const std::filesystem::path& p, const std::string& display, s
                    std::vector<std::string>& errors);
 bool load_permission_file(const std::filesystem::path& p, std::unordered_map<std::string, PermissionRecord>& out,
                           std::vector<std::string>& errors);
+/// One owner block of domains/*.json.
+struct DomainOwnerBlock {
+  std::string file, vendor;
+  std::vector<std::string> domains;
+};
+bool load_domain_file(const std::filesystem::path& p, std::vector<DomainOwnerBlock>& out, std::vector<std::string>& errors);
+/// The *.json files of a directory, sorted (deterministic load order); none when it is absent.
+std::vector<std::filesystem::path> json_files(const std::filesystem::path& dir);
+
+/// signatures/apple/*.json: required-reason API symbols and Apple's listed SDK frameworks.
+void load_apple_data(const std::filesystem::path& dir, std::vector<RequiredReasonCategory>& required,
+                     std::unordered_set<std::string>& listed, std::vector<std::string>& errors);
+
 /// Cross-record checks: unknown vendors/parents, duplicate ids, evidence claimed twice.
 bool validate_records(const std::vector<VendorRecord>& vendors, const std::vector<SdkRecord>& sdks,
                       std::vector<std::string>& errors);

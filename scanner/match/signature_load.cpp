@@ -19,6 +19,14 @@ namespace {
 
 using nlohmann::json;
 
+const std::set<std::string, std::less<>> kDataCategories = {
+    "location", "contacts", "camera", "microphone", "phone", "device_identity", "advertising_id", "sms",
+    "call_log", "calendar", "storage", "media", "body_sensors", "health", "physical_activity", "accounts",
+    "network", "wifi", "bluetooth", "nearby_devices", "installed_apps", "notifications", "biometrics",
+    "clipboard", "usage_data", "crash_logs", "performance_data", "purchase_history", "user_content",
+    "browsing_history", "search_history", "contact_info", "financial_info", "identifiers", "keystrokes", "other",
+    "system", "background", "overlay", "accessibility", "account_sync", "nfc"};
+
 const std::set<std::string, std::less<>> kCategories = {
     "advertising", "analytics",   "attribution", "crash_reporting", "performance", "push",
     "social",      "login",       "payments",    "maps_location",   "fingerprinting", "hotfix",
@@ -109,10 +117,12 @@ void check_patterns(const std::vector<std::string>& values, const std::string& c
   }
 }
 
-void check_package(const std::string& p, const std::string& ctx, std::vector<std::string>& errors) {
+// Package prefixes are dotted names; exact class names may also hold '$' (inner classes).
+void check_java_name(const std::string& p, bool is_class, const std::string& ctx, std::vector<std::string>& errors) {
   bool ok = !p.empty() && p.front() != '.' && p.back() != '.' && p.find("..") == std::string::npos &&
-            p.find_first_of(" /*$^()[]|\\") == std::string::npos;
-  if (!ok) errors.push_back(fmt::format("{}: '{}' is not a dotted Java package prefix", ctx, p));
+            p.find_first_of(is_class ? " /*^()[]|\\" : " /*$^()[]|\\") == std::string::npos;
+  if (!ok)
+    errors.push_back(fmt::format("{}: '{}' is not a dotted Java {}", ctx, p, is_class ? "class name" : "package prefix"));
 }
 
 VendorRecord parse_vendor(const json& v, const std::string& ctx, std::vector<std::string>& errors) {
@@ -166,7 +176,7 @@ SdkRecord parse_sdk(const json& s, const std::string& file, std::vector<std::str
   std::string id = s.contains("id") && s["id"].is_string() ? s["id"].get<std::string>() : "?";
   std::string ctx = fmt::format("{}: record '{}'", file, id);
   check_unknown_keys(s, {"id", "name", "vendor", "categories", "part_of", "description", "website", "android", "ios",
-                         "domains", "tests", "sources", "notes"},
+                         "domains", "collects", "versions", "tests", "sources", "notes"},
                      ctx, errors);
   r.id = get_string(s, "id", ctx, errors);
   r.name = get_string(s, "name", ctx, errors);
@@ -188,6 +198,57 @@ SdkRecord parse_sdk(const json& s, const std::string& file, std::vector<std::str
     if (!ok || d != to_lower_ascii(d)) errors.push_back(fmt::format("{}: '{}' is not a lowercase host name", ctx, d));
   }
 
+  if (auto c = s.find("collects"); c != s.end()) {
+    if (!c->is_object()) {
+      errors.push_back(ctx + ": collects must be an object");
+    } else {
+      check_unknown_keys(*c, {"data", "source"}, ctx + " collects", errors);
+      r.collects = get_strings(*c, "data", ctx + " collects", errors);
+      r.collects_source = get_string(*c, "source", ctx + " collects", errors);
+      for (const auto& d : r.collects)
+        if (!kDataCategories.count(d)) errors.push_back(fmt::format("{}: collects has unknown data category '{}'", ctx, d));
+      if (r.collects_source.empty()) errors.push_back(fmt::format("{}: collects needs a source URL", ctx));
+    }
+  }
+  if (auto v = s.find("versions"); v != s.end()) {
+    if (!v->is_array()) {
+      errors.push_back(ctx + ": versions must be an array");
+    } else {
+      for (const auto& rule : *v) {
+        VersionRule vr;
+        if (!rule.is_object()) {
+          errors.push_back(ctx + ": versions entries must be objects");
+          continue;
+        }
+        check_unknown_keys(rule, {"file", "string", "native_lib", "holder"}, ctx + " versions", errors);
+        if (rule.contains("file")) {
+          vr.from = VersionRule::From::File;
+          vr.pattern = get_string(rule, "file", ctx, errors);
+        } else if (rule.contains("string")) {
+          vr.from = VersionRule::From::String;
+          vr.pattern = get_string(rule, "string", ctx, errors);
+          vr.holder = get_string(rule, "holder", ctx, errors);
+        } else if (rule.contains("native_lib")) {
+          vr.from = VersionRule::From::NativeLib;
+          vr.pattern = get_string(rule, "native_lib", ctx, errors);
+        } else {
+          errors.push_back(ctx + ": a versions entry needs file, string or native_lib");
+          continue;
+        }
+        if (vr.from != VersionRule::From::File) {
+          if (!is_regex_rule(vr.pattern)) {
+            errors.push_back(fmt::format("{}: version rule '{}' must be a re: pattern with a capture group", ctx, vr.pattern));
+          } else {
+            RE2 re(regex_body(vr.pattern), RE2::Quiet);
+            if (!re.ok() || re.NumberOfCapturingGroups() < 1)
+              errors.push_back(fmt::format("{}: version regex '{}' is invalid or has no capture group", ctx, vr.pattern));
+          }
+        }
+        r.versions.push_back(std::move(vr));
+      }
+    }
+  }
+
   if (auto a = s.find("android"); a != s.end()) {
     std::string actx = ctx + " android";
     if (!a->is_object()) {
@@ -205,9 +266,9 @@ SdkRecord parse_sdk(const json& s, const std::string& file, std::vector<std::str
       ar.meta_data = get_strings(*a, "meta_data", actx, errors);
       ar.permissions = get_strings(*a, "permissions", actx, errors);
       ar.min_classes = get_min(*a, actx, errors);
-      for (const auto& p : ar.packages) check_package(p, actx + " packages", errors);
-      for (const auto& p : ar.exclude) check_package(p, actx + " exclude", errors);
-      for (const auto& p : ar.classes) check_package(p, actx + " classes", errors);
+      for (const auto& p : ar.packages) check_java_name(p, false, actx + " packages", errors);
+      for (const auto& p : ar.exclude) check_java_name(p, false, actx + " exclude", errors);
+      for (const auto& p : ar.classes) check_java_name(p, true, actx + " classes", errors);
       check_patterns(ar.native_libs, actx, "native_libs", errors);
       check_patterns(ar.components, actx, "components", errors);
       check_patterns(ar.meta_data, actx, "meta_data", errors);
@@ -328,7 +389,93 @@ bool load_permission_file(const std::filesystem::path& p, std::unordered_map<std
   };
   load_section("permissions");
   load_section("vendor_permissions");
+  load_section("keys");  // permissions/ios.json: usage-description keys
   return true;
+}
+
+std::vector<std::filesystem::path> json_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool load_domain_file(const std::filesystem::path& p, std::vector<DomainOwnerBlock>& out, std::vector<std::string>& errors) {
+  auto j = read_json(p, errors);
+  if (!j) return false;
+  std::string file = "domains/" + p.filename().string();
+  if (!j->is_object() || !j->contains("owners") || !(*j)["owners"].is_array()) {
+    errors.push_back(file + ": expected {\"owners\": [...]}");
+    return false;
+  }
+  for (const auto& o : (*j)["owners"]) {
+    std::string ctx = file + ": owner";
+    if (!o.is_object()) {
+      errors.push_back(ctx + " must be an object");
+      continue;
+    }
+    check_unknown_keys(o, {"vendor", "domains", "sources", "notes"}, ctx, errors);
+    DomainOwnerBlock b;
+    b.file = file;
+    b.vendor = get_string(o, "vendor", ctx, errors);
+    b.domains = get_strings(o, "domains", ctx, errors);
+    if (get_strings(o, "sources", ctx, errors).empty()) errors.push_back(fmt::format("{} '{}': no sources", ctx, b.vendor));
+    for (const auto& d : b.domains) {
+      bool ok = d.find('.') != std::string::npos && d.find_first_of("/:* ") == std::string::npos && d.front() != '.' &&
+                d == to_lower_ascii(d);
+      if (!ok) errors.push_back(fmt::format("{} '{}': '{}' is not a lowercase domain", ctx, b.vendor, d));
+    }
+    out.push_back(std::move(b));
+  }
+  return true;
+}
+
+// required_reason_apis.json (scripts/gen-privacy-manifest-tables.py): {"categories": {
+// "NSPrivacyAccessedAPICategory...": {"apis": [{"name", "kind", "symbol", "bridges_to"}]}}}.
+// C functions, constants and classes are matched as Mach-O symbols; Swift spellings through the
+// symbol of the API they bridge to; Objective-C selectors by selector name.
+void load_required_reason(const json& j, std::vector<RequiredReasonCategory>& out, std::vector<std::string>& errors) {
+  auto cats = j.find("categories");
+  if (cats == j.end() || !cats->is_object()) {
+    errors.push_back("apple/required_reason_apis.json: expected {\"categories\": {...}}");
+    return;
+  }
+  for (auto it = cats->begin(); it != cats->end(); ++it) {
+    RequiredReasonCategory r;
+    r.category = it.key();
+    for (const auto& api : it->value("apis", json::array())) {
+      if (!api.is_object()) continue;
+      std::string kind = api.value("kind", std::string());
+      std::string symbol = api.value("symbol", std::string());
+      if (!symbol.empty()) r.symbols.push_back(symbol);
+      else if (kind == "swift_name" && !api.value("bridges_to", std::string()).empty())
+        r.symbols.push_back("_" + api.value("bridges_to", std::string()));
+      else if (kind == "objc_selector" && !api.value("name", std::string()).empty())
+        r.selectors.push_back(api.value("name", std::string()));
+    }
+    if (r.symbols.empty() && r.selectors.empty()) {
+      errors.push_back("apple/required_reason_apis.json: category " + r.category + " lists no API");
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+}
+
+void load_apple_data(const std::filesystem::path& dir, std::vector<RequiredReasonCategory>& required,
+                     std::unordered_set<std::string>& listed, std::vector<std::string>& errors) {
+  if (std::filesystem::exists(dir / "privacy_impacting_sdks.json")) {
+    if (auto j = read_json(dir / "privacy_impacting_sdks.json", errors)) {
+      for (const auto& s : j->value("sdks", json::array()))
+        for (const auto& f : s.value("frameworks", json::array()))
+          if (f.is_string()) listed.insert(f.get<std::string>());
+    }
+  }
+  if (std::filesystem::exists(dir / "required_reason_apis.json")) {
+    if (auto j = read_json(dir / "required_reason_apis.json", errors)) load_required_reason(*j, required, errors);
+  }
 }
 
 bool validate_records(const std::vector<VendorRecord>& vendors, const std::vector<SdkRecord>& sdks,

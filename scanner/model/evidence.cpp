@@ -35,6 +35,10 @@ void EvidenceSet::merge(EvidenceSet&& other) {
     a.location += base;
     addresses.push_back(std::move(a));
   }
+  for (auto& v : other.versions) {
+    v.location += base;
+    versions.push_back(std::move(v));
+  }
   other = EvidenceSet{};
 }
 

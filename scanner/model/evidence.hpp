@@ -43,12 +43,22 @@ struct AddressString {
   std::string holder;        ///< class (DEX) or binary that loads it; "" when unknown
 };
 
+/// A version an artifact reveals for a signature record (resolved by the engine through the
+/// record's "versions" rules, or a framework's Info.plist).
+struct VersionHint {
+  std::uint32_t record = 0;  ///< SignatureDb::sdks() index
+  std::uint32_t rank = 0;    ///< the rule's position in the record's "versions" list; plist hints rank last
+  std::string version;
+  std::uint32_t location = 0;
+};
+
 /// All evidence of one scan. Locations are strings like "classes2.dex",
 /// "split_config.arm64_v8a.apk!/lib/arm64-v8a/libfoo.so".
 struct EvidenceSet {
   std::vector<std::string> locations;
   std::vector<Fact> facts;
   std::vector<AddressString> addresses;
+  std::vector<VersionHint> versions;
 
   std::uint32_t add_location(std::string loc) {
     locations.push_back(std::move(loc));

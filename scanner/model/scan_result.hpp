@@ -43,6 +43,7 @@ struct AppInfo {
   std::optional<std::int64_t> version_code;
   std::optional<int> min_sdk;
   std::optional<int> target_sdk;
+  std::string min_os;  ///< iOS MinimumOSVersion ("" on Android)
   std::vector<std::string> frameworks;  ///< app frameworks (Flutter, React Native ...), by SDK id
   std::vector<BundlePart> parts;
 };
@@ -107,7 +108,76 @@ struct EndpointInfo {
   bool ip_literal = false;
   bool cleartext = false;
   std::string sdk;     ///< SDK id whose code holds it, or whose domain list names it
+  std::string owner_id, owner_name, owner_country;  ///< from the domain table, else the SDK's vendor
+  bool first_party = false;  ///< the app's own domain (from its id, or only its own code uses it)
   std::vector<EndpointSource> sources;
+};
+
+/// App Transport Security as declared (iOS Info.plist NSAppTransportSecurity).
+struct AtsInfo {
+  bool present = false;
+  std::optional<bool> allows_arbitrary_loads, allows_arbitrary_loads_for_media, allows_arbitrary_loads_in_web_content,
+      allows_local_networking;
+  struct Exception {
+    std::string domain;
+    std::optional<bool> includes_subdomains, allows_insecure_http_loads, requires_forward_secrecy;
+    std::string minimum_tls_version;
+  };
+  std::vector<Exception> exception_domains;
+};
+
+struct PrivacyManifestInfo {
+  std::string location;  ///< where the PrivacyInfo.xcprivacy sits
+  std::string owner;     ///< "app", or the framework / bundle / extension name
+  std::optional<bool> tracking;
+  std::vector<std::string> tracking_domains;
+  struct Collected {
+    std::string type;
+    std::optional<bool> linked, tracking;
+    std::vector<std::string> purposes;
+  };
+  std::vector<Collected> collected;
+  struct Api {
+    std::string type;
+    std::vector<std::string> reasons;
+  };
+  std::vector<Api> accessed_apis;
+};
+
+/// Privacy-manifest audit: what the binaries do that no manifest declares.
+struct PrivacyAudit {
+  struct MissingReason {
+    std::string category;               ///< NSPrivacyAccessedAPICategory...
+    std::vector<std::string> evidence;  ///< "binary: symbol" that use the API
+  };
+  std::vector<MissingReason> undeclared_required_reason_apis;
+  std::vector<std::string> undeclared_tracking_domains;
+  std::vector<std::string> sdks_without_manifest;  ///< Apple-listed SDK frameworks shipped without one
+};
+
+struct ProvisioningInfo {
+  std::string name, team_id, team_name, app_id, expiration;
+  bool get_task_allow = false;
+  bool provisions_all_devices = false;
+  std::size_t provisioned_devices = 0;
+};
+
+struct IosBundlePart {
+  std::string path, kind;  ///< kind: "app", "extension", "watch", "framework"
+  std::string bundle_id, version, extension_point;
+};
+
+struct IosInfo {
+  bool present = false;
+  std::string min_os, build;
+  std::vector<std::string> device_capabilities, url_schemes, queries_schemes, skadnetwork_ids;
+  AtsInfo ats;
+  std::vector<std::pair<std::string, std::string>> entitlements;  ///< key -> compact JSON value
+  std::optional<ProvisioningInfo> provisioning;
+  std::vector<PrivacyManifestInfo> privacy_manifests;
+  PrivacyAudit privacy_audit;
+  std::vector<std::string> encrypted_binaries;
+  std::vector<IosBundlePart> bundles;  ///< app, extensions, watch apps, frameworks
 };
 
 struct ScanResult {
@@ -118,6 +188,7 @@ struct ScanResult {
   std::vector<PermissionInfo> permissions;
   std::vector<EndpointInfo> endpoints;
   std::vector<Diagnostic> diagnostics;
+  IosInfo ios;  ///< reported only for iOS inputs
   /// Scan statistics (entries read, classes, strings ...), reported for transparency.
   std::map<std::string, std::uint64_t> stats;
 };

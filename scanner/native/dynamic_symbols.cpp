@@ -26,9 +26,7 @@ class Reader {
  public:
   Reader(Bytes data, bool little) : r_(data), little_(little) {}
   std::uint8_t u8(std::uint64_t off) const { return r_.u8(index(off)); }
-  std::uint16_t u16(std::uint64_t off) const {
-    return little_ ? r_.u16(index(off)) : r_.u16be(index(off));
-  }
+  std::uint16_t u16(std::uint64_t off) const { return little_ ? r_.u16(index(off)) : r_.u16be(index(off)); }
   std::uint32_t u32(std::uint64_t off) const { return little_ ? r_.u32(index(off)) : r_.u32be(index(off)); }
   std::uint64_t u64(std::uint64_t off) const {
     std::uint64_t a = u32(off), b = u32(off + 4);

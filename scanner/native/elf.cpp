@@ -128,8 +128,8 @@ std::optional<Range> clip(std::uint64_t offset, std::uint64_t size, std::size_t 
 }
 
 /// Appends printable strings of `ranges`, minus `cut`, until limits.max_strings.
-void collect_strings(Bytes data, const std::vector<Range>& ranges, std::optional<Range> cut,
-                     const ElfLimits& limits, std::vector<std::string>& out) {
+void collect_strings(Bytes data, const std::vector<Range>& ranges, std::optional<Range> cut, const ElfLimits& limits,
+                     std::vector<std::string>& out) {
   auto take = [&](std::uint64_t b, std::uint64_t e) {
     if (b >= e || out.size() >= limits.max_strings) return;
     auto found = printable_strings(data.subspan(b, e - b), limits.min_string_length, limits.max_strings - out.size());
@@ -198,8 +198,7 @@ std::vector<RawSymbol> lief_symbols(const lelf::Binary& bin, std::size_t cap) {
 
 /// The hash tables' view of .dynsym, when LIEF returned fewer symbols than they announce.
 std::optional<std::vector<RawSymbol>> direct_symbols(const lelf::Binary& bin, Bytes data, const ElfHeader& hdr,
-                                                     const DynamicFacts& dyn, std::size_t lief_count,
-                                                     std::size_t cap) {
+                                                     const DynamicFacts& dyn, std::size_t lief_count, std::size_t cap) {
   if (!dyn.symtab_va || !dyn.strtab_va || !dyn.strsz || (!dyn.hash_va && !dyn.gnu_hash_va)) return std::nullopt;
   auto symtab = va_to_offset(bin, *dyn.symtab_va);
   auto strtab = va_to_offset(bin, *dyn.strtab_va);
@@ -224,9 +223,9 @@ void read_symbols(const lelf::Binary& bin, Bytes data, const ElfHeader& hdr, con
       symbols = std::move(*direct);
     }
   if (symbols.size() > limits.max_symbols) {
-    diags.warn("elf.too_many_symbols", where,
-               "dynamic symbol table has more than " + std::to_string(limits.max_symbols) +
-                   " entries; the rest were skipped");
+    diags.warn(
+        "elf.too_many_symbols", where,
+        "dynamic symbol table has more than " + std::to_string(limits.max_symbols) + " entries; the rest were skipped");
     symbols.resize(limits.max_symbols);
   }
   for (const auto& sym : symbols) {
@@ -252,8 +251,8 @@ bool is_rodata_name(const std::string& name) {
   return name == ".rodata" || starts_with(name, ".rodata.") || name == ".rodata1";
 }
 
-void read_strings(const lelf::Binary& bin, Bytes data, const DynamicFacts& dyn, const ElfLimits& limits,
-                  ElfInfo& info, Diagnostics& diags, const std::string& where) {
+void read_strings(const lelf::Binary& bin, Bytes data, const DynamicFacts& dyn, const ElfLimits& limits, ElfInfo& info,
+                  Diagnostics& diags, const std::string& where) {
   std::vector<Range> ranges;
   for (const auto& sec : bin.sections()) {
     if (sec.type() == lelf::ELF_SECTION_TYPES::SHT_NOBITS || !is_rodata_name(sec.name())) continue;

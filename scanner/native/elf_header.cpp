@@ -10,9 +10,9 @@
 // never rewritten beyond the header's table fields.
 //
 // Layouts (gABI "ELF Header", "Sections", "Program Header"), offsets in bytes:
-//   Ehdr   32: phoff@28 shoff@32 phnum@44 shnum@48 shstrndx@50    64: phoff@32 shoff@40 phnum@56 shnum@60 shstrndx@62
-//   Shdr   32: type@4 offset@16 size@20 (40 bytes)                64: type@4 offset@24 size@32 (64 bytes)
-//   Phdr   32: offset@4 filesz@16 (32 bytes)                      64: offset@8 filesz@32 (56 bytes)
+//   Ehdr32  phoff@28 shoff@32 phnum@44 shnum@48 shstrndx@50   Ehdr64  phoff@32 shoff@40 phnum@56 shnum@60 shstrndx@62
+//   Shdr32  type@4 offset@16 size@20 (40 bytes)                Shdr64  type@4 offset@24 size@32 (64 bytes)
+//   Phdr32  offset@4 filesz@16 (32 bytes)                      Phdr64  offset@8 filesz@32 (56 bytes)
 #include "scanner/native/elf_header.hpp"
 
 #include <cstring>

@@ -34,7 +34,7 @@ std::optional<ElfHeader> read_elf_header(Bytes data);
 /// What sanitize_elf_image changed; zero everywhere for a well-formed file.
 struct ElfRepairs {
   bool program_headers_clamped = false;  ///< the program header table ran past the end; e_phnum cut
-  bool section_headers_dropped = false;  ///< the section header table ran past the end or was garbage; e_shnum = 0
+  bool section_headers_dropped = false;  ///< the section header table did not fit or was garbage
   std::size_t sections_clamped = 0;      ///< section headers whose [offset, offset+size) left the file
   std::size_t segments_clamped = 0;      ///< program headers whose [offset, offset+filesz) left the file
 

@@ -184,3 +184,49 @@ TEST_CASE("validation rejects bad records with a message naming the problem") {
   std::vector<std::string> errors;
   CHECK_FALSE(SignatureDb::load("/nonexistent/dir", errors));
 }
+
+TEST_CASE("version rules: files, strings with a holder, native library names") {
+  const std::string sdks = R"({"sdks": [
+    {"id": "acme.ads", "name": "Acme Ads", "vendor": "acme", "categories": ["advertising"],
+     "android": {"packages": ["com.acme.ads"], "native_libs": ["re:^libacme[0-9]+\\.so$"]},
+     "versions": [{"file": "META-INF/com.acme_ads.version"},
+                  {"string": "re:^acme-sdk/(\\d+\\.\\d+\\.\\d+)$", "holder": "com.acme.ads"},
+                  {"native_lib": "re:^libacme(\\d)(\\d)(\\d)\\.so$"}],
+     "tests": {"match": [{"kind": "dex.class", "value": "com.acme.ads.A"}]}, "sources": ["s"]}]})";
+  auto db = load_ok("versions", kVendors, sdks);
+  CHECK(db.is_version_file("META-INF/com.acme_ads.version"));
+  CHECK_FALSE(db.is_version_file("META-INF/other.version"));
+  CHECK(db.may_be_version_string("acme-sdk/3.2.1"));
+  CHECK_FALSE(db.may_be_version_string("hello"));
+  auto in_sdk = db.match_version_string("acme-sdk/3.2.1", "com.acme.ads.core.Config");
+  REQUIRE(in_sdk.size() == 1);
+  CHECK(in_sdk[0].version == "3.2.1");
+  CHECK(in_sdk[0].rank == 1);
+  CHECK(db.match_version_string("acme-sdk/3.2.1", "com.other.App").empty());  // someone else's string
+  auto lib = db.match_version_native_lib("libacme332.so");
+  REQUIRE(lib.size() == 1);
+  CHECK(lib[0].version == "3.3.2");
+
+  EvidenceSet e = classes({"com.acme.ads.A", "com.acme.ads.B", "com.acme.ads.C"});
+  e.versions.push_back({0, 2, "3.3.2", 0});
+  e.versions.push_back({0, 1, "3.2.1", 0});
+  auto found = match_sdks(e, db);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].version == "3.2.1");  // the earlier-listed rule wins
+}
+
+TEST_CASE("domain owners: one vendor per domain, label-boundary suffix lookup") {
+  auto dir = write_db("owners", kVendors, kSdks);
+  std::filesystem::create_directories(dir / "domains");
+  std::ofstream(dir / "domains/a.json") << R"({"owners": [{"vendor": "bigco", "domains": ["bigco.cn"], "sources": ["s"]}]})";
+  std::vector<std::string> errors;
+  auto db = SignatureDb::load(dir, errors);
+  REQUIRE(db);
+  REQUIRE(db->domain_owner("push.api.bigco.cn"));
+  CHECK(db->domain_owner("push.api.bigco.cn")->id == "bigco");
+  CHECK(db->domain_owner("notbigco.cn") == nullptr);
+  std::ofstream(dir / "domains/b.json") << R"({"owners": [{"vendor": "acme", "domains": ["bigco.cn"], "sources": ["s"]}]})";
+  errors.clear();
+  CHECK_FALSE(SignatureDb::load(dir, errors));
+  CHECK(any_contains(errors, "owned by both"));
+}
