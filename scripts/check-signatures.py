@@ -37,7 +37,13 @@ CATEGORIES = {
     "mediation", "consent", "media", "marketing_automation", "customer_support", "feature_flags"}
 VENDOR_KEYS = {"id", "name", "legal_name", "parent", "country", "data_jurisdiction", "website", "sources"}
 RECORD_KEYS = {"id", "name", "vendor", "categories", "part_of", "description", "website", "android",
-               "ios", "domains", "tests", "sources"}
+               "ios", "domains", "collects", "versions", "tests", "sources", "notes"}
+DATA_CATEGORIES = {
+    "location", "contacts", "camera", "microphone", "phone", "device_identity", "advertising_id", "sms",
+    "call_log", "calendar", "storage", "media", "body_sensors", "health", "physical_activity", "accounts",
+    "network", "wifi", "bluetooth", "nearby_devices", "installed_apps", "notifications", "biometrics",
+    "clipboard", "usage_data", "crash_logs", "performance_data", "purchase_history", "user_content",
+    "browsing_history", "search_history", "contact_info", "financial_info", "identifiers", "keystrokes", "other"}
 ANDROID_KEYS = {"packages", "classes", "exclude", "min_classes", "native_libs", "components",
                 "meta_data", "permissions"}
 IOS_KEYS = {"frameworks", "classes", "class_prefixes", "swift_modules", "symbols", "plist_keys",
@@ -57,6 +63,11 @@ def err(msg):
 def load():
     with open(os.path.join(SIG, "vendors.json"), encoding="utf-8") as f:
         vendors = json.load(f)["vendors"]
+    vdir = os.path.join(SIG, "vendors")
+    for fn in sorted(os.listdir(vdir)) if os.path.isdir(vdir) else []:
+        if fn.endswith(".json"):
+            with open(os.path.join(vdir, fn), encoding="utf-8") as f:
+                vendors += json.load(f)["vendors"]
     records = []
     sdir = os.path.join(SIG, "sdks")
     for fn in sorted(os.listdir(sdir)):
@@ -293,6 +304,29 @@ def check_schema(vendors, records):
         for d in r.get("domains", []):
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d):
                 err(f"{where}: bad domain {d!r}")
+        if "collects" in r:
+            c = r["collects"]
+            if not isinstance(c, dict) or not c.get("source") or not c.get("data"):
+                err(f"{where}: collects needs data and source")
+            else:
+                for k in c:
+                    if k not in ("data", "source"):
+                        err(f"{where}: collects has unknown field {k}")
+                for x in c["data"]:
+                    if x not in DATA_CATEGORIES:
+                        err(f"{where}: collects has unknown data category {x}")
+        for v in r.get("versions", []):
+            keys = [k for k in ("file", "string", "native_lib") if k in v]
+            if len(keys) != 1 or any(k not in ("file", "string", "native_lib", "holder") for k in v):
+                err(f"{where}: bad versions entry {v}")
+                continue
+            if keys[0] != "file":
+                pat = v[keys[0]]
+                try:
+                    if not pat.startswith("re:") or re.compile(pat[3:]).groups < 1:
+                        err(f"{where}: version rule {pat!r} needs a re: pattern with a capture group")
+                except re.error as e:
+                    err(f"{where}: bad version regex {pat!r}: {e}")
         t = r.get("tests", {})
         if not t.get("match"):
             err(f"{where}: no tests.match")
@@ -304,6 +338,26 @@ def check_schema(vendors, records):
             err(f"{r['_file']}:{r['id']}: part_of {r['part_of']} unknown")
         if r.get("part_of") == r.get("id"):
             err(f"{r['id']}: part_of itself")
+    domain_owner = {}
+    ddir = os.path.join(SIG, "domains")
+    for fn in sorted(os.listdir(ddir)) if os.path.isdir(ddir) else []:
+        if not fn.endswith(".json"):
+            continue
+        with open(os.path.join(ddir, fn), encoding="utf-8") as f:
+            blocks = json.load(f)["owners"]
+        for b in blocks:
+            vid = b.get("vendor")
+            if vid not in vids:
+                err(f"domains/{fn}: unknown vendor {vid}")
+            used_vendors.add(vid)
+            if not b.get("sources"):
+                err(f"domains/{fn}: {vid}: no sources")
+            for d in b.get("domains", []):
+                if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d):
+                    err(f"domains/{fn}: {vid}: bad domain {d!r}")
+                if d in domain_owner and domain_owner[d] != vid:
+                    err(f"domains/{fn}: {d} owned by both {domain_owner[d]} and {vid}")
+                domain_owner[d] = vid
     for vid in vids:
         if vid not in used_vendors and not any(v.get("parent") == vid for v in vendors):
             err(f"vendor {vid}: not used by any record or as a parent")
