@@ -72,6 +72,7 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
     std::string sdk;
     if (r.app.min_sdk) sdk += fmt::format(" min {}", *r.app.min_sdk);
     if (r.app.target_sdk) sdk += fmt::format(" target {}", *r.app.target_sdk);
+    if (!r.app.min_os.empty()) sdk += " min iOS " + r.app.min_os;
     line(fmt::format("App      {}{}  {}  {}{}", r.app.id.empty() ? "?" : r.app.id,
                      r.app.name.empty() ? "" : " \"" + r.app.name + "\"", ver, r.app.platform, sdk));
   }
@@ -136,6 +137,37 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
                                              : e.owner_name + (e.owner_country.empty() ? "" : " (" + e.owner_country + ")");
     line(fmt::format("  {}{}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(owner, 26), pad(e.sdk, 22),
                      e.cleartext ? st.red("cleartext") : ""));
+  }
+
+  if (r.ios.present) {
+    const auto& ios = r.ios;
+    line("");
+    line(st.bold("iOS"));
+    auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : "-"; };
+    if (ios.ats.present) {
+      std::string ats = fmt::format("  ATS      arbitrary loads {}, media {}, web content {}, local networking {}",
+                                    flag(ios.ats.allows_arbitrary_loads), flag(ios.ats.allows_arbitrary_loads_for_media),
+                                    flag(ios.ats.allows_arbitrary_loads_in_web_content), flag(ios.ats.allows_local_networking));
+      line(ios.ats.allows_arbitrary_loads.value_or(false) ? st.red(ats) : ats);
+      for (const auto& e : ios.ats.exception_domains)
+        line(fmt::format("           exception {}{}{}", e.domain, e.allows_insecure_http_loads.value_or(false) ? " (insecure HTTP allowed)" : "",
+                         e.minimum_tls_version.empty() ? "" : " min TLS " + e.minimum_tls_version));
+    } else {
+      line("  ATS      not configured (platform defaults: HTTPS required)");
+    }
+    if (!ios.skadnetwork_ids.empty()) line(fmt::format("  SKAdNetwork ids  {}", ios.skadnetwork_ids.size()));
+    if (!ios.encrypted_binaries.empty())
+      line(st.yellow(fmt::format("  encrypted (App Store FairPlay): {}", join(ios.encrypted_binaries, ", "))));
+    if (ios.provisioning)
+      line(fmt::format("  provisioning  team {} ({}), app id {}{}", ios.provisioning->team_id, ios.provisioning->team_name,
+                       ios.provisioning->app_id, ios.provisioning->get_task_allow ? ", development" : ""));
+    line(fmt::format("  privacy manifests  {}", ios.privacy_manifests.size()));
+    for (const auto& m : ios.privacy_audit.undeclared_required_reason_apis)
+      line(st.yellow(fmt::format("  undeclared required-reason API {} ({})", m.category, join(m.evidence, ", "))));
+    if (!ios.privacy_audit.undeclared_tracking_domains.empty())
+      line(st.yellow("  tracking domains not declared: " + join(ios.privacy_audit.undeclared_tracking_domains, ", ")));
+    if (!ios.privacy_audit.sdks_without_manifest.empty())
+      line(st.yellow("  Apple-listed SDKs without a privacy manifest: " + join(ios.privacy_audit.sdks_without_manifest, ", ")));
   }
 
   if (!r.diagnostics.empty()) {

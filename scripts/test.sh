@@ -4,5 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh" -DSDKSCOPE_WERROR=ON -DSDKSCOPE_TESTS=ON
+# Vendor SDK binaries for the artifact test (npm registry; skipped cleanly when unreachable).
+[ -d "$root/build/sdk-artifacts" ] || "$root/scripts/fetch-artifacts.sh"
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc)" --timeout 600

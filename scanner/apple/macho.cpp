@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <new>
 #include <set>
 
@@ -116,8 +117,8 @@ class MachoParser {
     }
     info_.swift_types.assign(swift_types_.begin(), swift_types_.end());
     info_.swift_modules.assign(swift_modules_.begin(), swift_modules_.end());
-    info_.imported_symbols.assign(imported_.begin(), imported_.end());
-    info_.exported_symbols.assign(exported_.begin(), exported_.end());
+    info_.imported_symbols = std::move(imported_);
+    info_.exported_symbols = std::move(exported_);
     info_.strings = strings_.take();
     if (strings_.overflowed())
       diags_.warn("macho.limit", where, "stopped after " + std::to_string(limits_.max_strings) + " strings");
@@ -223,19 +224,39 @@ class MachoParser {
                   "symbol table has more than " + std::to_string(limits_.max_symbols) + " entries; the rest were skipped");
       symbols.resize(limits_.max_symbols);
     }
-    for (const MachoSymbol& sym : symbols) {
+    std::vector<std::string> imported, exported;
+    for (MachoSymbol& sym : symbols) {
       if (sym.name.empty()) continue;
       if (sym.imported()) {
-        imported_.insert(sym.name);
+        imported.push_back(std::move(sym.name));
         continue;
       }
       if (!sym.defined()) continue;
-      if (sym.exported()) exported_.insert(sym.name);
       if (auto cls = objc_class_from_symbol(sym.name)) add_class(std::string(*cls), where);
       if (auto cat = objc_category_from_symbol(sym.name)) categories_.insert(std::move(*cat));
       if (auto type = swift_type_from_symbol(sym.name)) add_swift_type(*type);
       if (auto module = swift_symbol_module(sym.name)) swift_modules_.insert(std::string(*module));
+      if (sym.exported()) exported.push_back(std::move(sym.name));
     }
+    merge_sorted(imported_, std::move(imported));
+    merge_sorted(exported_, std::move(exported));
+  }
+
+  /// Merges `more` into the sorted, unique `into` (a sort per image and a linear merge: cheaper
+  /// than a node-based set for a million symbols).
+  static void merge_sorted(std::vector<std::string>& into, std::vector<std::string> more) {
+    std::sort(more.begin(), more.end());
+    more.erase(std::unique(more.begin(), more.end()), more.end());
+    if (into.empty()) {
+      into = std::move(more);
+      return;
+    }
+    std::vector<std::string> merged;
+    merged.reserve(into.size() + more.size());
+    std::merge(std::make_move_iterator(into.begin()), std::make_move_iterator(into.end()),
+               std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()), std::back_inserter(merged));
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    into = std::move(merged);
   }
 
   void read_image_metadata(const MachoView& view, const std::string& where) {
@@ -296,7 +317,8 @@ class MachoParser {
   Diagnostics& diags_;
   MachoInfo info_;
   StringCollector strings_;
-  std::set<std::string> classes_, categories_, swift_types_, swift_modules_, imported_, exported_;
+  std::set<std::string> classes_, categories_, swift_types_, swift_modules_;
+  std::vector<std::string> imported_, exported_;  // sorted, unique
   bool class_limit_reported_ = false;
 };
 

@@ -311,16 +311,16 @@ void finish_ios(ScanContext& ctx, ScanResult& r) {
   // Required-reason APIs the binaries import but no manifest declares.
   for (const auto& cat : ctx.db.apple_required_reason_apis()) {
     if (declared_categories.count(cat.category)) continue;
-    PrivacyAudit::MissingReason miss{cat.category, {}};
+    std::set<std::string> evidence;
     for (const auto& sym : cat.symbols) {
       auto it = ctx.ios_state.symbols.find(sym);
       if (it == ctx.ios_state.symbols.end()) continue;
-      for (const auto& bin : it->second) miss.evidence.push_back(bin + ": " + sym);
+      // Old apps bundle Apple's Swift runtime (libswift*.dylib): Apple's code, not the app's.
+      for (const auto& bin : it->second)
+        if (!(starts_with(bin, "libswift") && ends_with(bin, ".dylib"))) evidence.insert(bin + ": " + sym);
     }
-    if (!miss.evidence.empty()) {
-      std::sort(miss.evidence.begin(), miss.evidence.end());
-      audit.undeclared_required_reason_apis.push_back(std::move(miss));
-    }
+    if (!evidence.empty())
+      audit.undeclared_required_reason_apis.push_back({cat.category, {evidence.begin(), evidence.end()}});
   }
   // Hosts of advertising / attribution SDKs found in the binaries but not declared as tracking.
   std::set<std::string> tracking_sdks;

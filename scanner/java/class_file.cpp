@@ -66,6 +66,8 @@ constexpr std::size_t kMinEntrySize = 3;
 // Pool offsets are kept in 32 bits. A pool cannot reach 4 GiB (65534 entries of at most 65538
 // bytes) and a class file never does; a larger view is read up to this size.
 constexpr std::size_t kMaxViewBytes = std::numeric_limits<std::uint32_t>::max();
+// Bytes of a bad name quoted in a diagnostic: enough to recognise it, never a 64 KB message.
+constexpr std::size_t kMaxQuotedName = 200;
 
 enum class Tag : std::uint8_t {
   none = 0,  // index 0, the second slot of a Long/Double, or not read
@@ -214,12 +216,12 @@ void stable_unique(std::vector<std::string>& v) {
     const int c = v[a].compare(v[b]);
     return c != 0 ? c < 0 : a < b;
   });
+  const auto same = [&](std::uint32_t a, std::uint32_t b) { return v[a] == v[b]; };
+  if (std::adjacent_find(order.begin(), order.end(), same) == order.end()) return;  // the usual case
   std::vector<bool> drop(v.size(), false);
-  bool any = false;
   for (std::size_t k = 1; k < order.size(); ++k) {
-    if (v[order[k]] == v[order[k - 1]]) drop[order[k]] = any = true;
+    if (same(order[k], order[k - 1])) drop[order[k]] = true;
   }
-  if (!any) return;
   std::size_t out = 0;
   for (std::size_t k = 0; k < v.size(); ++k) {
     if (drop[k]) continue;
@@ -388,9 +390,8 @@ class Parser {
     cls.interfaces.reserve(count);
     for (std::size_t k = 0; k < count; ++k) {
       std::string name;
-      if (!class_name(r_.u16be(p + 8 + 2 * k), {"interface", static_cast<std::uint32_t>(k)}, Severity::warning,
-                      name))
-        continue;
+      const Referrer from{"interfaces entry", static_cast<std::uint32_t>(k + 1)};
+      if (!class_name(r_.u16be(p + 8 + 2 * k), from, Severity::warning, name)) continue;
       if (!charge(name.size())) break;
       cls.interfaces.push_back(std::move(name));
     }
@@ -467,7 +468,7 @@ class Parser {
     append_decoded(out, utf8(*name));
     if (!class_name_in_place(out)) {
       report_.report(Code::bad_constant, severity, "{} names \"{}\", which is not a class", describe(from),
-                     dex::mutf8_to_utf8(utf8(*name)));
+                     dex::mutf8_to_utf8(utf8(*name).substr(0, kMaxQuotedName)));
       out.clear();
       return false;
     }

@@ -16,10 +16,13 @@ namespace sdkscope::java {
 /// decoded; malformed bytes become U+FFFD).
 struct ClassFile {
   std::string name;        ///< dotted, "com.a.B$C"
-  std::string super_name;  ///< dotted, "" for java.lang.Object's own file
+  std::string super_name;  ///< dotted, "" for java.lang.Object's own file and module-info
   std::vector<std::string> interfaces;
-  std::vector<std::string> referenced_classes;  ///< CONSTANT_Class entries (dotted, arrays unwrapped), sorted, unique
-  std::vector<std::string> strings;             ///< CONSTANT_String values (modified UTF-8 decoded), in pool order, unique
+  /// CONSTANT_Class entries (dotted, arrays unwrapped, primitive arrays dropped), sorted, unique;
+  /// includes the class itself.
+  std::vector<std::string> referenced_classes;
+  /// CONSTANT_String values (modified UTF-8 decoded), in pool order, unique.
+  std::vector<std::string> strings;
   /// "com.a.B.method" from Methodref/InterfaceMethodref, in pool order, unique (overloads appear
   /// once). An array owner keeps its descriptor, as in dex::DexFile ("[I.clone").
   std::vector<std::string> method_refs;
@@ -30,12 +33,12 @@ struct ClassFile {
   std::uint16_t access_flags = 0;
 };
 
-/// Bounds on work for one class file (reasons in class_file.cpp, next to kDefaultMaxOutputBytes).
+/// Bounds on the work done for one class file, each with its reason. Hitting one gives "class.limit".
 struct ClassFileLimits {
   std::uint32_t max_constant_pool = 65'535;  ///< the format's own bound (u2 count)
   /// Bytes of names and strings built for one class. A real class yields well under a megabyte;
   /// this stops a small hostile pool whose many entries join the same long names from growing
-  /// into gigabytes ("class.limit"; what was built before stays).
+  /// into gigabytes. What was built before the limit stays.
   std::uint64_t max_output_bytes = 16ull << 20;
 };
 
@@ -50,7 +53,8 @@ struct ClassParseResult {
 /// a few entries plus one "N more" line: "class.bad_magic" (not a class file, or a version outside
 /// 45..69: older is refused, newer is read with a warning), "class.truncated" (the bytes end inside
 /// a structure), "class.bad_constant" (an unknown tag, or an index out of range or of the wrong
-/// kind), "class.limit" (a ClassFileLimits bound was hit). Whatever was sound is returned: when the
+/// kind in what it follows: Class, String, Methodref, InterfaceMethodref, NameAndType and the
+/// class header), "class.limit" (a ClassFileLimits bound was hit). Whatever was sound is returned: when the
 /// pool is cut short or has an unknown tag, the strings, classes and method refs of the entries
 /// before that point are still filled in, though `ok` is false. Reads nothing past the interfaces.
 ClassParseResult parse_class_file(Bytes data, Diagnostics& diags, const std::string& where,
