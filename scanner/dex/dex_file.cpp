@@ -59,7 +59,7 @@
 #include <string_view>
 
 #include "scanner/dex/dalvik.hpp"
-#include "scanner/dex/mutf8.hpp"
+#include "scanner/util/mutf8.hpp"
 #include "scanner/dex/reporter.hpp"
 
 namespace sdkscope::dex {

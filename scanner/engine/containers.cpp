@@ -185,7 +185,7 @@ std::string walk_input(ScanContext& ctx, const std::string& path, std::string& f
     for (auto& h : ctx.db.match_version_native_lib(file_name)) ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
     scan_elf_bytes(ctx, *bytes, file_name, file_name);
   } else {
-    format = head[0] == '!' ? "a" : "macho";
+    format = head[0] == '!' || ends_with(file_name, ".a") ? "a" : "macho";
     // A framework binary given alone is still named after its framework ("Bugly").
     std::uint32_t loc = ctx.evidence.add_location(file_name);
     ctx.evidence.facts.push_back({EvidenceKind::MachoFramework, file_name, loc});

@@ -24,7 +24,7 @@
 // to that point are still read for strings, classes and method refs.
 //
 // Text is "modified UTF-8" (4.4.7): U+0000 is written C0 80, and a supplementary character is a
-// surrogate pair of two 3-byte sequences; the DEX reader's decoder (dex/mutf8.hpp) turns both
+// surrogate pair of two 3-byte sequences; the DEX reader's decoder (util/mutf8.hpp) turns both
 // into standard UTF-8. Class names are in internal form ("com/a/B$C"); array classes are
 // descriptors ("[Lcom/a/B;", "[[I"), which we unwrap to the element class or drop for primitives.
 //
@@ -47,7 +47,7 @@
 #include <numeric>
 #include <utility>
 
-#include "scanner/dex/mutf8.hpp"
+#include "scanner/util/mutf8.hpp"
 
 namespace sdkscope::java {
 namespace {
@@ -188,7 +188,7 @@ void append_decoded(std::string& out, std::string_view mutf8) {
   if (is_ascii(mutf8)) {
     out.append(mutf8);
   } else {
-    out += dex::mutf8_to_utf8(mutf8);
+    out += mutf8_to_utf8(mutf8);
   }
 }
 
@@ -431,7 +431,7 @@ class Parser {
     Slot* value = entry(first_index(slots_[i]), Tag::utf8, {"constant", i});
     if (!value || value->seen_as_string) return;
     value->seen_as_string = true;
-    std::string s = dex::mutf8_to_utf8(utf8(*value));
+    std::string s = mutf8_to_utf8(utf8(*value));
     if (!charge(s.size())) return;
     cls.strings.push_back(std::move(s));
   }
@@ -468,7 +468,7 @@ class Parser {
     append_decoded(out, utf8(*name));
     if (!class_name_in_place(out)) {
       report_.report(Code::bad_constant, severity, "{} names \"{}\", which is not a class", describe(from),
-                     dex::mutf8_to_utf8(utf8(*name).substr(0, kMaxQuotedName)));
+                     mutf8_to_utf8(utf8(*name).substr(0, kMaxQuotedName)));
       out.clear();
       return false;
     }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "scanner/dex/dalvik.hpp"
-#include "scanner/dex/mutf8.hpp"
+#include "scanner/util/mutf8.hpp"
 #include "scanner/util/strings.hpp"
 
 using namespace sdkscope;

@@ -1,10 +1,10 @@
-// MUTF-8 decoding for DEX strings. Reference: "MUTF-8 (Modified UTF-8) Encoding" in
+// MUTF-8 decoding for DEX strings and Java class-file constants. Reference: "MUTF-8 (Modified UTF-8) Encoding" in
 // https://source.android.com/docs/core/runtime/dex-format
-#include "scanner/dex/mutf8.hpp"
+#include "scanner/util/mutf8.hpp"
 
 #include <cstdint>
 
-namespace sdkscope::dex {
+namespace sdkscope {
 namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
@@ -91,4 +91,4 @@ std::string mutf8_to_utf8(std::string_view mutf8) {
   return out;
 }
 
-}  // namespace sdkscope::dex
+}  // namespace sdkscope

@@ -1,10 +1,10 @@
-// Modified UTF-8 (the encoding of DEX string_data_item) to standard UTF-8.
+// Modified UTF-8 (DEX string_data_item, Java class-file CONSTANT_Utf8) to standard UTF-8.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace sdkscope::dex {
+namespace sdkscope {
 
 /// Decodes MUTF-8 bytes (without the terminating 0x00) to valid UTF-8. Handles the two MUTF-8
 /// quirks: U+0000 stored as 0xC0 0x80, and supplementary characters stored as a surrogate pair of
@@ -14,4 +14,4 @@ namespace sdkscope::dex {
 /// most three times as long as the input.
 std::string mutf8_to_utf8(std::string_view mutf8);
 
-}  // namespace sdkscope::dex
+}  // namespace sdkscope
