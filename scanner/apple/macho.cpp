@@ -8,6 +8,14 @@
 //   signature  the entitlements blob of LC_CODE_SIGNATURE
 // Slices of a fat file and members of an archive are all merged: lists keep first-seen order
 // without repeats, sets come out sorted, so an arm64 + armv7 binary does not count twice.
+//
+// LIEF 0.9 does one thing here: the nlist symbol table (macho_lief.cpp). Everything else is read
+// by our own bounds-checked readers, because LIEF 0.9 caps load commands at 255, knows neither
+// LC_BUILD_VERSION nor LC_DYLD_CHAINED_FIXUPS, returns nothing for big-endian images, has no
+// ObjC/Swift metadata or code-signature reader, and drops what follows a bad command. When LIEF
+// fails or returns fewer symbols than LC_SYMTAB announces, a direct nlist reader takes over
+// ("macho.symbols_direct"). The mutation sweep found no LIEF crash (0 of 26,000 mutants, 0 of
+// 2,800 mutated real binaries), so everything runs in-process.
 #include "scanner/apple/macho_info.hpp"
 
 #include <algorithm>
@@ -70,6 +78,8 @@ void guarded(const char* pass, Diagnostics& diags, const std::string& where, Fn&
     diags.warn("macho.parse_error", where, std::string("out of memory while reading ") + pass);
   } catch (const std::exception& e) {
     diags.warn("macho.parse_error", where, std::string("while reading ") + pass + ": " + e.what());
+  } catch (...) {
+    diags.warn("macho.parse_error", where, std::string("unknown exception while reading ") + pass);
   }
 }
 
@@ -105,16 +115,11 @@ class MachoParser {
     info_.objc_classes.assign(classes_.begin(), classes_.end());
     // "?(Cat)" says the class was not resolvable in one image; drop it when another image (or
     // the symbol table) named the class.
-    for (const auto& cat : categories_) {
-      if (starts_with(cat, "?(")) {
-        const std::string_view suffix = std::string_view(cat).substr(1);
-        const bool named = std::any_of(categories_.begin(), categories_.end(), [&](const std::string& other) {
-          return other != cat && ends_with(other, suffix);
-        });
-        if (named) continue;
-      }
-      info_.objc_categories.push_back(cat);
-    }
+    std::set<std::string_view> named;  // "(Cat)" of every category whose class is known
+    for (const auto& cat : categories_)
+      if (!starts_with(cat, "?(")) named.insert(std::string_view(cat).substr(cat.find('(')));
+    for (const auto& cat : categories_)
+      if (!starts_with(cat, "?(") || !named.count(std::string_view(cat).substr(1))) info_.objc_categories.push_back(cat);
     info_.swift_types.assign(swift_types_.begin(), swift_types_.end());
     info_.swift_modules.assign(swift_modules_.begin(), swift_modules_.end());
     info_.imported_symbols = std::move(imported_);
@@ -190,7 +195,7 @@ class MachoParser {
 
     ChainedFixups fixups;
     if (layout->chained_fixups)
-      fixups = ChainedFixups(data, *layout->chained_fixups, layout->segments.size(), diags_, where);
+      fixups = ChainedFixups(data, *layout->chained_fixups, layout->segment_commands, diags_, where);
     const MachoView view(data, *layout, fixups);
 
     guarded("symbols", diags_, where, [&] { read_image_symbols(data, *layout, where); });
@@ -233,9 +238,10 @@ class MachoParser {
       }
       if (!sym.defined()) continue;
       if (auto cls = objc_class_from_symbol(sym.name)) add_class(std::string(*cls), where);
-      if (auto cat = objc_category_from_symbol(sym.name)) categories_.insert(std::move(*cat));
-      if (auto type = swift_type_from_symbol(sym.name)) add_swift_type(*type);
-      if (auto module = swift_symbol_module(sym.name)) swift_modules_.insert(std::string(*module));
+      if (auto cat = objc_category_from_symbol(sym.name)) add_category(std::move(*cat), where);
+      if (auto type = swift_type_from_symbol(sym.name)) add_swift_type(*type, where);
+      if (auto module = swift_symbol_module(sym.name); module && swift_modules_.size() < limits_.max_classes)
+        swift_modules_.insert(std::string(*module));
       if (sym.exported()) exported.push_back(std::move(sym.name));
     }
     merge_sorted(imported_, std::move(imported));
@@ -264,15 +270,15 @@ class MachoParser {
     ObjcNames objc;
     read_objc_metadata(view, room, objc);
     for (auto& name : objc.classes) {
-      if (auto type = swift_type_from_objc_name(name)) add_swift_type(*type);
+      if (auto type = swift_type_from_objc_name(name)) add_swift_type(*type, where);
       add_class(std::move(name), where);
     }
-    for (auto& cat : objc.categories) categories_.insert(std::move(cat));
+    for (auto& cat : objc.categories) add_category(std::move(cat), where);
     if (objc.limited) limit_classes(where);
 
     SwiftNames swift;
     read_swift_types(view, limits_.max_classes, swift);
-    for (const auto& type : swift.types) add_swift_type(type);
+    for (const auto& type : swift.types) add_swift_type(type, where);
     if (swift.limited) limit_classes(where);
 
     if (view.layout().encrypted_range()) return;  // the encryption diagnostic says it all
@@ -284,15 +290,19 @@ class MachoParser {
                   std::to_string(swift.unresolved) + " Swift type records did not lead to a readable descriptor");
   }
 
+  // The class, category and Swift name sets share limits_.max_classes, each on its own.
   void add_class(std::string name, const std::string& where) {
-    if (classes_.size() >= limits_.max_classes && !classes_.count(name)) {
-      limit_classes(where);
-      return;
-    }
+    if (classes_.size() >= limits_.max_classes && !classes_.count(name)) return limit_classes(where);
     classes_.insert(std::move(name));
   }
 
-  void add_swift_type(const std::string& type) {
+  void add_category(std::string name, const std::string& where) {
+    if (categories_.size() >= limits_.max_classes && !categories_.count(name)) return limit_classes(where);
+    categories_.insert(std::move(name));
+  }
+
+  void add_swift_type(const std::string& type, const std::string& where) {
+    if (swift_types_.size() >= limits_.max_classes && !swift_types_.count(type)) return limit_classes(where);
     swift_types_.insert(type);
     swift_modules_.insert(type.substr(0, type.find('.')));
   }
@@ -300,7 +310,7 @@ class MachoParser {
   void limit_classes(const std::string& where) {
     if (class_limit_reported_) return;
     class_limit_reported_ = true;
-    diags_.warn("macho.limit", where, "stopped after " + std::to_string(limits_.max_classes) + " class or type names");
+    diags_.warn("macho.limit", where, "stopped after " + std::to_string(limits_.max_classes) + " class, category or Swift type names");
   }
 
   void report_encryption(const MachoImage& img, const FileRange& enc, const std::string& where) {
@@ -339,6 +349,8 @@ MachoParseResult parse_macho(Bytes data, Diagnostics& diags, const std::string& 
   } catch (const std::exception& e) {
     // Every reader bounds its own reads; reaching this is a reader bug, reported, not thrown.
     diags.warn("macho.parse_error", where, std::string("internal error: ") + e.what());
+  } catch (...) {
+    diags.warn("macho.parse_error", where, "internal error: unknown exception");
   }
   return parser.finish(ok, where);
 }

@@ -50,7 +50,7 @@ ChainedFixups::ChainedFixups(Bytes image, FileRange range, std::size_t segment_c
     imports_format_ = r.u32(20);
     symbols_format_ = r.u32(24);
     const std::uint32_t seg_count = r.u32(starts);
-    if (seg_count > kMaxSegments || seg_count > segment_count + 1) {
+    if (seg_count != segment_count) {
       diags.warn("macho.bad_load_command", where,
                  "chained fixups name " + std::to_string(seg_count) + " segments, the image has " +
                      std::to_string(segment_count));
@@ -67,8 +67,8 @@ ChainedFixups::ChainedFixups(Bytes image, FileRange range, std::size_t segment_c
   }
 }
 
-std::uint16_t ChainedFixups::format(std::size_t segment_index) const {
-  return segment_index < formats_.size() ? formats_[segment_index] : 0;
+std::uint16_t ChainedFixups::format(std::size_t ordinal) const {
+  return ordinal < formats_.size() ? formats_[ordinal] : 0;
 }
 
 std::optional<std::string_view> ChainedFixups::import_name(std::uint64_t ordinal) const {

@@ -24,13 +24,15 @@ struct FixupTarget {
 class ChainedFixups {
  public:
   ChainedFixups() = default;
-  /// Reads dyld_chained_fixups_header and dyld_chained_starts_in_image from `range` of `image`.
-  /// Anything unreadable gets "macho.bad_load_command"; the formats read so far are kept.
+  /// Reads dyld_chained_fixups_header and dyld_chained_starts_in_image from `range` of `image`,
+  /// for an image with `segment_count` segment commands. Anything unreadable, or a segment count
+  /// that disagrees, gets "macho.bad_load_command"; the formats read so far are kept.
   ChainedFixups(Bytes image, FileRange range, std::size_t segment_count, Diagnostics& diags, const std::string& where);
 
   bool present() const { return !formats_.empty(); }
-  /// DYLD_CHAINED_PTR_* of segment `index`, 0 when it has no fixups or is unknown.
-  std::uint16_t format(std::size_t segment_index) const;
+  /// DYLD_CHAINED_PTR_* of the segment at `ordinal` (MachoSegment::ordinal), 0 when it has no
+  /// fixups or is unknown.
+  std::uint16_t format(std::size_t ordinal) const;
   /// The symbol name of import `ordinal` (uncompressed symbol strings only), nullopt otherwise.
   std::optional<std::string_view> import_name(std::uint64_t ordinal) const;
 

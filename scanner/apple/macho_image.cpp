@@ -86,6 +86,7 @@ void add_unique(std::vector<std::string>& list, std::string value) {
 void read_segment(const EndianReader& cmd, bool is64, std::size_t file_size, MachoImage& img, std::size_t index,
                   CommandDiagnostics& bad) {
   MachoSegment seg;
+  seg.ordinal = img.segment_commands - 1;
   seg.name = fixed_name(cmd.bytes(), 8, 16);
   std::uint32_t nsects = 0;
   std::size_t first = 0, stride = 0;
@@ -133,8 +134,12 @@ void read_segment(const EndianReader& cmd, bool is64, std::size_t file_size, Mac
     sec.flags = cmd.u32(at + (is64 ? 64 : 56));
     sec.segment = seg_index;
     if (!sec.zerofill() && sec.size && !inside(sec.offset, sec.size, file_size)) {
-      bad.bad(index, kind, "section " + sec.segname + "," + sec.sectname + " lies outside the image; skipped");
-      continue;
+      if (sec.offset >= file_size) {
+        bad.bad(index, kind, "section " + sec.segname + "," + sec.sectname + " lies outside the image; skipped");
+        continue;
+      }
+      bad.bad(index, kind, "section " + sec.segname + "," + sec.sectname + " runs past the end of the image; clipped");
+      sec.size = file_size - sec.offset;
     }
     img.sections.push_back(std::move(sec));
   }
@@ -172,6 +177,7 @@ void read_command(std::uint32_t cmd_id, const EndianReader& cmd, std::size_t fil
   switch (cmd_id) {
     case kLcSegment:
     case kLcSegment64:
+      ++img.segment_commands;
       if ((cmd_id == kLcSegment64) != img.is64) {
         bad.bad(index, cmd_id, "segment command of the wrong width for this header; skipped");
         return;

@@ -42,6 +42,7 @@ struct FileRange {
 
 struct MachoSegment {
   std::string name;
+  std::size_t ordinal = 0;  ///< position among all segment commands, bad ones included (chained fixups index by it)
   std::uint64_t vmaddr = 0;
   std::uint64_t vmsize = 0;
   std::uint64_t fileoff = 0;
@@ -97,6 +98,7 @@ struct MachoImage {
   std::string platform;
   std::string min_os;
   std::size_t commands_read = 0;
+  std::size_t segment_commands = 0;  ///< LC_SEGMENT(_64) commands seen, read or not
 
   std::string arch() const;
   /// The encrypted byte range when cryptid != 0.

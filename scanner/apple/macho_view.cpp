@@ -64,7 +64,7 @@ FixupTarget MachoView::pointer_at(std::uint64_t off) const {
   auto address = [](std::uint64_t v) { return FixupTarget{Kind::address, v & kAddressMask}; };
   if (fixups_.present()) {
     if (auto seg = segment_of_offset(off))
-      if (std::uint16_t format = fixups_.format(*seg)) {
+      if (std::uint16_t format = fixups_.format(layout_.segments[*seg].ordinal)) {
         FixupTarget t = decode_chained_pointer(raw, format, image_base_);
         return t.kind == Kind::address ? address(t.value) : t;
       }

@@ -2,9 +2,8 @@
 // structure pre-checked (plist_precheck.cpp) and every libplist allocation freed on every path.
 #include "scanner/apple/plist.hpp"
 
-#include <plist/plist.h>
-
 #include <fmt/format.h>
+#include <plist/plist.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -92,8 +91,7 @@ std::string iso8601(std::int32_t sec, std::int32_t usec) {
 nlohmann::json integer_value(plist_t node) {
   std::uint64_t v = 0;
   plist_get_uint_val(node, &v);
-  if (v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-    return static_cast<std::int64_t>(v);
+  if (v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return static_cast<std::int64_t>(v);
   char* xml = nullptr;
   std::uint32_t len = 0;
   plist_to_xml(node, &xml, &len);
@@ -241,7 +239,8 @@ std::optional<nlohmann::json> parse_plist(Bytes data, Diagnostics& diags, const 
     limits.max_depth = std::min(limits.max_depth, kMaxDepthCeiling);
     const std::size_t max_bytes = std::min<std::size_t>(limits.max_bytes, std::numeric_limits<std::uint32_t>::max());
     if (data.size() > max_bytes) {
-      diags.warn("plist.limit", where, fmt::format("plist of {} bytes exceeds the {}-byte limit", data.size(), max_bytes));
+      diags.warn("plist.limit", where,
+                 fmt::format("plist of {} bytes exceeds the {}-byte limit", data.size(), max_bytes));
       return std::nullopt;
     }
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
@@ -283,8 +282,8 @@ std::optional<nlohmann::json> parse_plist(Bytes data, Diagnostics& diags, const 
       root.reset(p);
     }
     if (!root) {
-      diags.warn("plist.invalid", where, binary ? "libplist rejected the binary plist"
-                                                                     : "libplist rejected the XML plist");
+      diags.warn("plist.invalid", where,
+                 binary ? "libplist rejected the binary plist" : "libplist rejected the XML plist");
       return std::nullopt;
     }
     Converter conv(limits);

@@ -17,17 +17,21 @@ namespace sdkscope::apple {
 /// Bounds on what parse_plist hands to libplist 2.2, which recurses once per nesting level and
 /// copies a shared binary object once per reference: both are checked on the raw bytes first.
 struct PlistLimits {
-  std::size_t max_bytes = 64u << 20;   ///< larger "plists" are not configuration; also bounds the string/data bytes a binary plist may expand to
-  std::size_t max_depth = 64;          ///< nesting bound (root = depth 0, at most 512); cyclic binary plists are refused outright
-  std::size_t max_nodes = 1'000'000;   ///< values in the tree (dictionary keys not counted), shared binary objects counted per reference
+  /// Larger "plists" are not configuration; also bounds the string/data bytes a binary plist may
+  /// expand to when libplist copies its shared objects.
+  std::size_t max_bytes = 64u << 20;
+  /// Nesting bound (root = depth 0; capped at 512). Cyclic binary plists are refused outright.
+  std::size_t max_depth = 64;
+  /// Values in the tree (dictionary keys not counted); a shared binary object counts once per reference.
+  std::size_t max_nodes = 1'000'000;
 };
 
 /// Parses an XML or binary ("bplist00") plist into JSON (dict -> object, array -> array,
 /// data -> base64 string, date -> ISO 8601 UTC string "2024-01-02T03:04:05Z", uid -> integer,
 /// integer -> int64, or uint64 when above INT64_MAX, real -> double, non-finite -> null). libplist
 /// 2.2 keeps dates as 32-bit seconds from 2001, so dates outside 1933-2069 come back wrapped; it
-/// also reads unparsable <integer>/<date> text as 0 rather than failing. XML may start with a UTF-8
-/// BOM or whitespace, or be UTF-16 with a BOM. Strings are valid UTF-8 (bad bytes -> U+FFFD).
+/// also reads unparsable <integer> text as 0 and unparsable <date> text as some date rather than
+/// failing. XML may start with a UTF-8 BOM or whitespace, or be UTF-16 with a BOM. Strings are valid UTF-8 (bad bytes -> U+FFFD).
 /// nullopt + diagnostic ("plist.invalid", "plist.limit") when unreadable. Never throws.
 std::optional<nlohmann::json> parse_plist(Bytes data, Diagnostics& diags, const std::string& where,
                                           const PlistLimits& limits = {});
@@ -61,7 +65,8 @@ struct InfoPlist {
   /// (its purpose-key -> text pairs joined as "key: text; key: text").
   std::map<std::string, std::string> usage_descriptions;
   std::vector<std::string> keys;  ///< every top-level key, sorted
-  std::string extension_point;    ///< NSExtension.NSExtensionPointIdentifier (app extensions; EXAppExtensionAttributes.EXExtensionPointIdentifier for ExtensionKit)
+  std::string extension_point;    ///< NSExtension.NSExtensionPointIdentifier (app extensions;
+                                  ///< EXAppExtensionAttributes.EXExtensionPointIdentifier for ExtensionKit)
 };
 
 /// Reads the Info.plist model from a parsed plist. Missing keys stay empty; wrong types are
@@ -96,14 +101,14 @@ PrivacyManifest read_privacy_manifest(const nlohmann::json& plist, Diagnostics& 
 /// The facts of an embedded.mobileprovision.
 struct ProvisioningProfile {
   std::string name, team_id, team_name, app_id, uuid;
-  std::string expiration;        ///< ISO 8601
-  bool get_task_allow = false;   ///< development profile
+  std::string expiration;               ///< ISO 8601
+  bool get_task_allow = false;          ///< development profile
   bool provisions_all_devices = false;  ///< enterprise (in-house) distribution
   std::size_t provisioned_devices = 0;
   nlohmann::json entitlements = nlohmann::json::object();
-  std::string bundle_id;         ///< app_id without its team/prefix ("com.example.app", "*", "com.example.*")
-  std::string creation;          ///< CreationDate, ISO 8601
-  std::string app_id_name;       ///< AppIDName
+  std::string bundle_id;               ///< app_id without its team/prefix ("com.example.app", "*", "com.example.*")
+  std::string creation;                ///< CreationDate, ISO 8601
+  std::string app_id_name;             ///< AppIDName
   std::vector<std::string> platforms;  ///< Platform: "iOS", "xrOS", ...
 };
 

@@ -18,14 +18,21 @@ const nlohmann::json* PlistFields::find(const nlohmann::json& obj, std::string_v
 
 std::string_view PlistFields::type_name(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::object: return "dictionary";
-    case nlohmann::json::value_t::array: return "array";
-    case nlohmann::json::value_t::string: return "string";  // also data and date after parse_plist
-    case nlohmann::json::value_t::boolean: return "boolean";
+    case nlohmann::json::value_t::object:
+      return "dictionary";
+    case nlohmann::json::value_t::array:
+      return "array";
+    case nlohmann::json::value_t::string:
+      return "string";  // also data and date after parse_plist
+    case nlohmann::json::value_t::boolean:
+      return "boolean";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "integer";
-    case nlohmann::json::value_t::number_float: return "real";
-    default: return "null";
+    case nlohmann::json::value_t::number_unsigned:
+      return "integer";
+    case nlohmann::json::value_t::number_float:
+      return "real";
+    default:
+      return "null";
   }
 }
 
@@ -70,8 +77,10 @@ std::vector<std::string> PlistFields::strings(const nlohmann::json& obj, std::st
   if (!arr) return out;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto& e = (*arr)[i];
-    if (e.is_string()) out.push_back(e.get<std::string>());
-    else bad_type(fmt::format("{}[{}]", join_path(path, key), i), "string", e);
+    if (e.is_string())
+      out.push_back(e.get<std::string>());
+    else
+      bad_type(fmt::format("{}[{}]", join_path(path, key), i), "string", e);
   }
   return out;
 }

@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, 1> kDictionaryPurposeKeys = {"NSLocationT
 
 /// ATS exception keys come in three spellings with the same meaning; Apple keeps the
 /// "Temporary" and "ThirdParty" forms working for old apps.
-constexpr std::array<std::string_view, 3> kAtsPrefixes = {"NSException", "NSTemporaryException", "NSThirdPartyException"};
+constexpr std::array<std::string_view, 3> kAtsPrefixes = {"NSException", "NSTemporaryException",
+                                                          "NSThirdPartyException"};
 
 void read_ats(const Json& ats, PlistFields& f, AtsSettings& out) {
   const std::string path = "NSAppTransportSecurity";
@@ -72,8 +73,10 @@ std::vector<std::string> device_capabilities(const Json& plist, PlistFields& f) 
   }
   // Dictionary form: capability -> true (required) or false (must be absent).
   for (auto it = v->begin(); it != v->end(); ++it) {
-    if (!it->is_boolean()) f.bad_type(join_path("UIRequiredDeviceCapabilities", it.key()), "boolean", *it);
-    else if (it->get<bool>()) out.push_back(it.key());
+    if (!it->is_boolean())
+      f.bad_type(join_path("UIRequiredDeviceCapabilities", it.key()), "boolean", *it);
+    else if (it->get<bool>())
+      out.push_back(it.key());
   }
   return out;
 }
@@ -135,8 +138,10 @@ void usage_descriptions(const Json& plist, PlistFields& f, std::map<std::string,
       }
       out[key] = std::move(joined);
     } else if (ends_with(key, "UsageDescription")) {
-      if (it->is_string()) out[key] = it->get<std::string>();
-      else f.bad_type(key, "string", *it);
+      if (it->is_string())
+        out[key] = it->get<std::string>();
+      else
+        f.bad_type(key, "string", *it);
     }
   }
 }
@@ -150,14 +155,10 @@ std::string extension_point(const Json& plist, PlistFields& f) {
   return {};
 }
 
-}  // namespace
-
-InfoPlist read_info_plist(const nlohmann::json& plist, Diagnostics& diags, const std::string& where) {
-  InfoPlist info;
-  PlistFields f(diags, where);
+void read_fields(const Json& plist, PlistFields& f, InfoPlist& info) {
   if (!plist.is_object()) {
     f.bad_type("(root)", "dictionary", plist);
-    return info;
+    return;
   }
   auto str = [&](std::string_view key) { return f.string(plist, key, "").value_or(""); };
   info.bundle_id = str("CFBundleIdentifier");
@@ -178,6 +179,18 @@ InfoPlist read_info_plist(const nlohmann::json& plist, Diagnostics& diags, const
   info.extension_point = extension_point(plist, f);
   for (auto it = plist.begin(); it != plist.end(); ++it) info.keys.push_back(it.key());
   std::sort(info.keys.begin(), info.keys.end());  // already sorted by the JSON map; kept explicit
+}
+
+}  // namespace
+
+InfoPlist read_info_plist(const nlohmann::json& plist, Diagnostics& diags, const std::string& where) {
+  InfoPlist info;
+  PlistFields f(diags, where);
+  try {
+    read_fields(plist, f, info);
+  } catch (const std::exception& e) {  // bad_alloc: every read checks its type first
+    diags.warn("plist.invalid", where, std::string("Info.plist could not be read: ") + e.what());
+  }
   return info;
 }
 

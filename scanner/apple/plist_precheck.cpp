@@ -49,10 +49,10 @@ PrecheckFailure limit(std::string msg) { return {"plist.limit", std::move(msg)};
 
 /// One decoded object marker: where its references start and how many there are.
 struct Object {
-  std::uint8_t type = 0;        // high nibble of the marker
-  std::uint64_t count = 0;      // elements (arrays, sets, dicts: entries)
-  std::size_t refs_at = 0;      // first reference byte (containers)
-  std::uint64_t payload = 0;    // bytes libplist will allocate for the value (strings, data)
+  std::uint8_t type = 0;      // high nibble of the marker
+  std::uint64_t count = 0;    // elements (arrays, sets, dicts: entries)
+  std::size_t refs_at = 0;    // first reference byte (containers)
+  std::uint64_t payload = 0;  // bytes libplist will allocate for the value (strings, data)
 };
 
 class BinaryChecker {
@@ -83,7 +83,8 @@ class BinaryChecker {
     if (table_ <= kHeaderSize || table_ > t)
       return invalid(fmt::format("offset table at {} outside the object area [9, {}]", table_, t));
     if (num_objects_ > (t - table_) / offset_size_)
-      return invalid(fmt::format("offset table of {} x {} bytes does not fit before the trailer", num_objects_, offset_size_));
+      return invalid(
+          fmt::format("offset table of {} x {} bytes does not fit before the trailer", num_objects_, offset_size_));
     return std::nullopt;
   }
 
@@ -106,7 +107,8 @@ class BinaryChecker {
     };
     switch (obj.type) {
       case 0x0:
-        if (low != 0x8 && low != 0x9) return invalid(fmt::format("object {}: unsupported marker 0x{:02x}", index, marker));
+        if (low != 0x8 && low != 0x9)
+          return invalid(fmt::format("object {}: unsupported marker 0x{:02x}", index, marker));
         return std::nullopt;
       case 0x1:
         if (low > 4) return invalid(fmt::format("object {}: integer of 2^{} bytes", index, low));
@@ -120,7 +122,13 @@ class BinaryChecker {
       case 0x8:
         if (low > 7) return invalid(fmt::format("object {}: UID of {} bytes", index, low + 1));
         return need(low + 1u);
-      case 0x4: case 0x5: case 0x6: case 0xA: case 0xC: case 0xD: break;
+      case 0x4:
+      case 0x5:
+      case 0x6:
+      case 0xA:
+      case 0xC:
+      case 0xD:
+        break;
       default:
         return invalid(fmt::format("object {}: unknown marker 0x{:02x}", index, marker));
     }
@@ -158,10 +166,10 @@ class BinaryChecker {
   struct Frame {
     std::uint64_t index;
     Object obj;
-    std::uint64_t next = 0;     // next child position
-    std::uint64_t height = 0;   // of the subtree so far
-    std::uint64_t nodes = 1;    // values in the subtree so far (this one included)
-    std::uint64_t bytes = 0;    // string/data payload so far
+    std::uint64_t next = 0;    // next child position
+    std::uint64_t height = 0;  // of the subtree so far
+    std::uint64_t nodes = 1;   // values in the subtree so far (this one included)
+    std::uint64_t bytes = 0;   // string/data payload so far
   };
   struct Done {
     std::uint64_t height, nodes, bytes;
@@ -185,7 +193,8 @@ class BinaryChecker {
         const std::uint64_t child = ref(top.obj, pos);
         if (child >= num_objects_)
           return invalid(fmt::format("object {} refers to object {} of {}", top.index, child, num_objects_));
-        if (state_[child] == kOnStack) return invalid(fmt::format("cyclic reference: object {} contains itself", child));
+        if (state_[child] == kOnStack)
+          return invalid(fmt::format("cyclic reference: object {} contains itself", child));
         if (state_[child] == kDone) {
           absorb(top, done_[child]);
           if (auto f = check_totals(top)) return f;
@@ -218,7 +227,8 @@ class BinaryChecker {
   }
 
   std::optional<PrecheckFailure> check_key(std::uint64_t key, Frame& top) {
-    if (key >= num_objects_) return invalid(fmt::format("object {} has key reference {} of {}", top.index, key, num_objects_));
+    if (key >= num_objects_)
+      return invalid(fmt::format("object {} has key reference {} of {}", top.index, key, num_objects_));
     Object k;
     if (auto f = decode(key, k)) return f;
     if (k.type != 0x5 && k.type != 0x6)
@@ -286,9 +296,12 @@ std::optional<PrecheckFailure> precheck_xml_plist(std::string_view text, const P
     } else if (rest.starts_with("<!")) {  // <!DOCTYPE ...>, possibly with an [internal subset]
       int brackets = 0;
       for (++i; i < text.size(); ++i) {
-        if (text[i] == '[') ++brackets;
-        else if (text[i] == ']') --brackets;
-        else if (text[i] == '>' && brackets <= 0) break;
+        if (text[i] == '[')
+          ++brackets;
+        else if (text[i] == ']')
+          --brackets;
+        else if (text[i] == '>' && brackets <= 0)
+          break;
       }
       ++i;
     } else if (rest.starts_with("</")) {
@@ -296,8 +309,8 @@ std::optional<PrecheckFailure> precheck_xml_plist(std::string_view text, const P
       skip_past(">");
     } else {
       std::size_t name_end = i + 1;
-      while (name_end < text.size() && text[name_end] != '>' && text[name_end] != '/' &&
-             text[name_end] != ' ' && text[name_end] != '\t' && text[name_end] != '\n' && text[name_end] != '\r')
+      while (name_end < text.size() && text[name_end] != '>' && text[name_end] != '/' && text[name_end] != ' ' &&
+             text[name_end] != '\t' && text[name_end] != '\n' && text[name_end] != '\r')
         ++name_end;
       std::string_view name = text.substr(i + 1, name_end - i - 1);
       char quote = 0;

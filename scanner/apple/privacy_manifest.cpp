@@ -35,21 +35,24 @@ constexpr std::array<std::string_view, 4> kTopKeys = {"NSPrivacyTracking", "NSPr
 constexpr std::array<std::string_view, 4> kCollectedKeys = {
     "NSPrivacyCollectedDataType", "NSPrivacyCollectedDataTypeLinked", "NSPrivacyCollectedDataTypeTracking",
     "NSPrivacyCollectedDataTypePurposes"};
-constexpr std::array<std::string_view, 2> kAccessedKeys = {"NSPrivacyAccessedAPIType", "NSPrivacyAccessedAPITypeReasons"};
+constexpr std::array<std::string_view, 2> kAccessedKeys = {"NSPrivacyAccessedAPIType",
+                                                           "NSPrivacyAccessedAPITypeReasons"};
 
 /// A misspelt key silently empties a manifest (Apple's tools ignore it), so say so.
 template <std::size_t N>
-void unknown_keys(const Json& dict, const std::array<std::string_view, N>& known, std::string_view path, PlistFields& f) {
+void unknown_keys(const Json& dict, const std::array<std::string_view, N>& known, std::string_view path,
+                  PlistFields& f) {
   for (auto it = dict.begin(); it != dict.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       f.diags().info("privacy_manifest.unknown_key", f.where(),
-                     fmt::format("{}: key '{}' is not part of the privacy-manifest format", path.empty() ? "(root)" : path,
-                                 it.key()));
+                     fmt::format("{}: key '{}' is not part of the privacy-manifest format",
+                                 path.empty() ? "(root)" : path, it.key()));
   }
 }
 
 void unknown_value(PlistFields& f, std::string_view path, std::string_view what, std::string_view value) {
-  f.diags().info("privacy_manifest.unknown_value", f.where(), fmt::format("{}: '{}' is not a known {}", path, value, what));
+  f.diags().info("privacy_manifest.unknown_value", f.where(),
+                 fmt::format("{}: '{}' is not a known {}", path, value, what));
 }
 
 /// Entries of `key` that are dictionaries, with their paths; others are reported.
@@ -59,8 +62,10 @@ std::vector<std::pair<const Json*, std::string>> entries(const Json& plist, std:
   if (!arr) return out;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     std::string path = fmt::format("{}[{}]", key, i);
-    if ((*arr)[i].is_object()) out.emplace_back(&(*arr)[i], std::move(path));
-    else f.bad_type(path, "dictionary", (*arr)[i]);
+    if ((*arr)[i].is_object())
+      out.emplace_back(&(*arr)[i], std::move(path));
+    else
+      f.bad_type(path, "dictionary", (*arr)[i]);
   }
   return out;
 }
@@ -118,7 +123,8 @@ PrivacyManifest read_privacy_manifest(const nlohmann::json& plist, Diagnostics& 
       c.purposes = f.strings(*entry, "NSPrivacyCollectedDataTypePurposes", path);
       for (std::size_t i = 0; i < c.purposes.size(); ++i)
         if (!is_known_collected_data_purpose(c.purposes[i]))
-          unknown_value(f, fmt::format("{}.NSPrivacyCollectedDataTypePurposes", path), "collection purpose", c.purposes[i]);
+          unknown_value(f, fmt::format("{}.NSPrivacyCollectedDataTypePurposes", path), "collection purpose",
+                        c.purposes[i]);
       m.collected.push_back(std::move(c));
     }
 
@@ -129,7 +135,8 @@ PrivacyManifest read_privacy_manifest(const nlohmann::json& plist, Diagnostics& 
       if (auto t = f.string(*entry, "NSPrivacyAccessedAPIType", path)) {
         a.type = *t;
         known_category = is_known_accessed_api_category(a.type);
-        if (!known_category) unknown_value(f, join_path(path, "NSPrivacyAccessedAPIType"), "required-reason API category", a.type);
+        if (!known_category)
+          unknown_value(f, join_path(path, "NSPrivacyAccessedAPIType"), "required-reason API category", a.type);
       } else if (!PlistFields::find(*entry, "NSPrivacyAccessedAPIType")) {
         missing(f, path, "NSPrivacyAccessedAPIType");
       }
@@ -157,8 +164,10 @@ std::vector<RequiredReasonCategory> load_required_reason_apis(const std::filesys
     if (errs.empty()) {
       Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
       const Json* cats = doc.is_object() && doc.contains("categories") ? &doc["categories"] : nullptr;
-      if (doc.is_discarded()) errs.push_back(file + ": not valid JSON");
-      else if (!cats || !cats->is_object() || cats->empty()) errs.push_back(file + ": expected a non-empty \"categories\" object");
+      if (doc.is_discarded())
+        errs.push_back(file + ": not valid JSON");
+      else if (!cats || !cats->is_object() || cats->empty())
+        errs.push_back(file + ": expected a non-empty \"categories\" object");
       else {
         for (auto it = cats->begin(); it != cats->end(); ++it) {
           const std::string ctx = fmt::format("{}: category '{}'", file, it.key());
@@ -172,7 +181,9 @@ std::vector<RequiredReasonCategory> load_required_reason_apis(const std::filesys
           }
           cat.name = c["name"].get<std::string>();
           for (const auto& a : c["apis"]) {
-            auto str = [&](const char* k) { return a.contains(k) && a[k].is_string() ? a[k].get<std::string>() : std::string(); };
+            auto str = [&](const char* k) {
+              return a.contains(k) && a[k].is_string() ? a[k].get<std::string>() : std::string();
+            };
             RequiredReasonApi api{str("name"), str("kind"), str("symbol"), str("bridges_to")};
             if (!a.is_object() || api.name.empty() ||
                 std::find(kApiKinds.begin(), kApiKinds.end(), api.kind) == kApiKinds.end()) {
@@ -182,8 +193,10 @@ std::vector<RequiredReasonCategory> load_required_reason_apis(const std::filesys
             cat.apis.push_back(std::move(api));
           }
           for (auto r = c["reasons"].begin(); r != c["reasons"].end(); ++r) {
-            if (r->is_string()) cat.reasons[r.key()] = r->get<std::string>();
-            else errs.push_back(fmt::format("{}: reason '{}' must be a string", ctx, r.key()));
+            if (r->is_string())
+              cat.reasons[r.key()] = r->get<std::string>();
+            else
+              errs.push_back(fmt::format("{}: reason '{}' must be a string", ctx, r.key()));
           }
           if (cat.apis.empty()) errs.push_back(ctx + ": no APIs");
           out.push_back(std::move(cat));

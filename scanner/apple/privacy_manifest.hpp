@@ -15,7 +15,7 @@ namespace vocab {
 
 /// A required-reason API category and its approved reason codes.
 struct ReasonSet {
-  std::string_view category;  ///< "NSPrivacyAccessedAPICategoryFileTimestamp"
+  std::string_view category;                  ///< "NSPrivacyAccessedAPICategoryFileTimestamp"
   std::span<const std::string_view> reasons;  ///< "DDA9.1", "C617.1", ...
 };
 

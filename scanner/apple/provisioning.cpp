@@ -4,10 +4,9 @@
 // The signature is deliberately not verified: the scan is offline and has no Apple trust store,
 // and the profile's claims (team, entitlements, devices) are what the report describes, not
 // something it vouches for. A re-signed or forged profile reads the same way.
+#include <fmt/format.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
-
-#include <fmt/format.h>
 
 #include <memory>
 
@@ -49,7 +48,8 @@ void fill(const nlohmann::json& plist, Diagnostics& diags, const std::string& wh
   if (!out.team_id.empty()) prefixes.push_back(out.team_id);
   out.bundle_id = out.app_id;
   for (const auto& p : prefixes) {
-    if (!p.empty() && out.app_id.size() > p.size() && out.app_id.compare(0, p.size(), p) == 0 && out.app_id[p.size()] == '.') {
+    if (!p.empty() && out.app_id.size() > p.size() && out.app_id.compare(0, p.size(), p) == 0 &&
+        out.app_id[p.size()] == '.') {
       out.bundle_id = out.app_id.substr(p.size() + 1);
       break;
     }
@@ -61,8 +61,9 @@ void fill(const nlohmann::json& plist, Diagnostics& diags, const std::string& wh
 std::optional<ProvisioningProfile> parse_mobileprovision(Bytes data, Diagnostics& diags, const std::string& where) {
   try {
     if (data.size() > kMaxProfileBytes) {
-      diags.warn("mobileprovision.limit", where,
-                 fmt::format("{} bytes exceeds the {}-byte limit for a provisioning profile", data.size(), kMaxProfileBytes));
+      diags.warn(
+          "mobileprovision.limit", where,
+          fmt::format("{} bytes exceeds the {}-byte limit for a provisioning profile", data.size(), kMaxProfileBytes));
       return std::nullopt;
     }
     const unsigned char* p = data.data();

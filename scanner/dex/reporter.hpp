@@ -2,16 +2,11 @@
 // code is repeated so a corrupt table yields a few lines of report, not one per entry.
 #pragma once
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstddef>
-#include <cstdint>
-#include <string>
 #include <string_view>
-#include <utility>
 
-#include "scanner/model/diagnostic.hpp"
+#include "scanner/model/capped_reporter.hpp"
 
 namespace sdkscope::dex {
 
@@ -20,38 +15,7 @@ enum class Code : std::size_t { bad_magic, truncated, bad_offset, limit, count_ 
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(Code::count_)> kCodeNames = {
     "dex.bad_magic", "dex.truncated", "dex.bad_offset", "dex.limit"};
 
-/// Adds diagnostics for one input (`where`) to `out`: the first kMaxPerCode of each code in full,
-/// then only counts them, and finish() adds one "N more" line per code that overflowed. Messages
-/// past the cap are never formatted, so hostile input that trips a check per entry stays cheap.
-class Reporter {
- public:
-  /// Each code is reported this many times, then counted.
-  static constexpr std::uint32_t kMaxPerCode = 8;
-
-  /// `out` and `where` must outlive the reporter.
-  Reporter(Diagnostics& out, const std::string& where) : out_(out), where_(where) {}
-
-  template <class... Args>
-  void report(Code code, Severity severity, fmt::format_string<Args...> format, Args&&... args) {
-    auto& n = counts_[static_cast<std::size_t>(code)];
-    if (n++ >= kMaxPerCode) return;
-    out_.add(std::string(kCodeNames[static_cast<std::size_t>(code)]), severity, where_,
-             fmt::format(format, std::forward<Args>(args)...));
-  }
-
-  /// Adds the "N more" summaries; call once, at the end.
-  void finish() {
-    for (std::size_t c = 0; c < counts_.size(); ++c) {
-      if (counts_[c] <= kMaxPerCode) continue;
-      out_.add(std::string(kCodeNames[c]), Severity::warning, where_,
-               fmt::format("{} more {} problems not listed", counts_[c] - kMaxPerCode, kCodeNames[c]));
-    }
-  }
-
- private:
-  Diagnostics& out_;
-  const std::string& where_;
-  std::array<std::uint32_t, kCodeNames.size()> counts_{};
-};
+/// The DEX reader's capped reporter (see scanner/model/capped_reporter.hpp).
+using Reporter = CappedReporter<Code, kCodeNames>;
 
 }  // namespace sdkscope::dex

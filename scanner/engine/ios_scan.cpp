@@ -309,10 +309,18 @@ void finish_ios(ScanContext& ctx, ScanResult& r) {
     for (const auto& d : m.tracking_domains) declared_tracking.insert(to_lower(d));
   }
   // Required-reason APIs the binaries import but no manifest declares.
-  for (const auto& cat : ctx.db.apple_required_reason_apis()) {
+  for (const auto& cat : ctx.required_reason_apis) {
     if (declared_categories.count(cat.category)) continue;
     std::set<std::string> evidence;
-    for (const auto& sym : cat.symbols) {
+    // An API shows up as its own symbol, or (Swift spellings) as the symbol of the Foundation
+    // API it bridges to. Selector-only APIs (systemUptime, activeInputModes) are not matched:
+    // the Mach-O adapter does not report selector names.
+    std::vector<std::string> symbols;
+    for (const auto& api : cat.apis) {
+      if (!api.symbol.empty()) symbols.push_back(api.symbol);
+      else if (api.kind == "swift_name" && !api.bridges_to.empty()) symbols.push_back("_" + api.bridges_to);
+    }
+    for (const auto& sym : symbols) {
       auto it = ctx.ios_state.symbols.find(sym);
       if (it == ctx.ios_state.symbols.end()) continue;
       // Old apps bundle Apple's Swift runtime (libswift*.dylib): Apple's code, not the app's.

@@ -8,6 +8,7 @@
 
 #include "scanner/analysis/endpoints.hpp"
 #include "scanner/analysis/permissions.hpp"
+#include "scanner/apple/privacy_manifest.hpp"
 #include "scanner/android/manifest.hpp"
 #include "scanner/bundle/archive.hpp"
 #include "scanner/engine/scan_options.hpp"
@@ -33,6 +34,7 @@ struct IosScanState {
 
 struct ScanContext {
   const SignatureDb& db;
+  const std::vector<apple::RequiredReasonCategory>& required_reason_apis;
   const ScanOptions& opts;
   const AddressExtractor& extractor;
   Diagnostics diags;

@@ -79,7 +79,10 @@ const PartManifest* base_manifest(const std::vector<PartManifest>& ms) {
 }  // namespace
 
 Scanner::Scanner(const SignatureDb& db, ScanOptions options)
-    : db_(db), options_(std::move(options)), extractor_(psl_) {}
+    : db_(db),
+      options_(std::move(options)),
+      extractor_(psl_),
+      required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {}
 
 ScanOutcome Scanner::scan(const std::string& path) const {
   ScanOutcome outcome;
@@ -120,7 +123,7 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     r.input.size = size;
 
     // Pass 2: recognise the container and walk its parts with the passes for its kind.
-    ScanContext ctx{db_, options_, extractor_, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    ScanContext ctx{db_, required_reason_apis_, options_, extractor_, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     if (std::string err = walk_input(ctx, path, r.input.format); !err.empty()) {
       outcome.error = err;
       return outcome;

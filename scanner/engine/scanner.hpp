@@ -6,6 +6,7 @@
 #include <string>
 
 #include "scanner/analysis/endpoints.hpp"
+#include "scanner/apple/privacy_manifest.hpp"
 #include "scanner/engine/scan_options.hpp"
 #include "scanner/match/signature_db.hpp"
 #include "scanner/model/scan_result.hpp"
@@ -32,6 +33,7 @@ class Scanner {
   ScanOptions options_;
   PublicSuffixList psl_;
   AddressExtractor extractor_;
+  std::vector<apple::RequiredReasonCategory> required_reason_apis_;  ///< for the privacy-manifest audit
 };
 
 }  // namespace sdkscope

@@ -47,6 +47,7 @@
 #include <numeric>
 #include <utility>
 
+#include "scanner/model/capped_reporter.hpp"
 #include "scanner/util/mutf8.hpp"
 
 namespace sdkscope::java {
@@ -146,35 +147,7 @@ enum class Code : std::size_t { bad_magic, truncated, bad_constant, limit, count
 constexpr std::array<std::string_view, static_cast<std::size_t>(Code::count_)> kCodeNames = {
     "class.bad_magic", "class.truncated", "class.bad_constant", "class.limit"};
 
-// Adds the first kMaxPerCode diagnostics of each code in full, then only counts them; finish()
-// adds one "N more" line per code that overflowed. Messages past the cap are never formatted.
-class Reporter {
- public:
-  static constexpr std::uint32_t kMaxPerCode = 8;
-
-  Reporter(Diagnostics& out, const std::string& where) : out_(out), where_(where) {}
-
-  template <class... Args>
-  void report(Code code, Severity severity, fmt::format_string<Args...> format, Args&&... args) {
-    auto& n = counts_[static_cast<std::size_t>(code)];
-    if (n++ >= kMaxPerCode) return;
-    out_.add(std::string(kCodeNames[static_cast<std::size_t>(code)]), severity, where_,
-             fmt::format(format, std::forward<Args>(args)...));
-  }
-
-  void finish() {
-    for (std::size_t c = 0; c < counts_.size(); ++c) {
-      if (counts_[c] <= kMaxPerCode) continue;
-      out_.add(std::string(kCodeNames[c]), Severity::warning, where_,
-               fmt::format("{} more {} problems not listed", counts_[c] - kMaxPerCode, kCodeNames[c]));
-    }
-  }
-
- private:
-  Diagnostics& out_;
-  const std::string& where_;
-  std::array<std::uint32_t, kCodeNames.size()> counts_{};
-};
+using Reporter = CappedReporter<Code, kCodeNames>;
 
 // --- text ---------------------------------------------------------------------------------------
 

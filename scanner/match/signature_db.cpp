@@ -147,7 +147,8 @@ std::optional<SignatureDb> SignatureDb::load(const std::filesystem::path& dir, s
     load_permission_file(dir / "permissions" / "android.json", db.permissions_, errors);
   if (std::filesystem::exists(dir / "permissions" / "ios.json"))
     load_permission_file(dir / "permissions" / "ios.json", db.permissions_, errors);
-  load_apple_data(dir / "apple", db.required_reason_, db.apple_listed_, errors);
+  load_apple_listed_sdks(dir / "apple" / "privacy_impacting_sdks.json", db.apple_listed_, errors);
+  db.dir_ = dir;
   if (errors.size() != before) return std::nullopt;
   return db;
 }
@@ -349,16 +350,19 @@ std::optional<RuleHit> SignatureDb::match_class(std::string_view java_class) con
 
 std::vector<RuleHit> SignatureDb::match_name(EvidenceKind kind, std::string_view value) const {
   std::vector<RuleHit> hits;
-  if (kind == EvidenceKind::ObjcClass && index_->max_objc_prefix > 0) {
-    for (std::size_t len = 3; len <= std::min(index_->max_objc_prefix, value.size()); ++len) {
-      auto it = index_->objc_prefixes.find(std::string(value.substr(0, len)));
-      if (it == index_->objc_prefixes.end()) continue;
-      for (auto r : it->second) hits.push_back({r, std::string(value.substr(0, len)) + "*"});
-    }
-  }
   const auto& ni = index_->names[static_cast<std::size_t>(kind)];
   if (auto it = ni.literal.find(std::string(value)); it != ni.literal.end())
     for (auto r : it->second) hits.push_back({r, std::string(value)});
+  // ObjC classes: an exact class rule wins; else the longest matching prefix, so "FBSDKLogin"
+  // (Login) and "FBSDK" (core) split Meta's namespace the way Java package prefixes do.
+  if (kind == EvidenceKind::ObjcClass && hits.empty() && index_->max_objc_prefix > 0) {
+    for (std::size_t len = std::min(index_->max_objc_prefix, value.size()); len >= 3; --len) {
+      auto it = index_->objc_prefixes.find(std::string(value.substr(0, len)));
+      if (it == index_->objc_prefixes.end()) continue;
+      for (auto r : it->second) hits.push_back({r, std::string(value.substr(0, len)) + "*"});
+      break;
+    }
+  }
   if (ni.set) {
     std::vector<int> matched;
     if (ni.set->Match(re2::StringPiece(value.data(), value.size()), &matched)) {

@@ -73,13 +73,6 @@ struct PermissionRecord {
   bool removed = false;
 };
 
-/// A required-reason API category (Apple) and the symbols that use it.
-struct RequiredReasonCategory {
-  std::string category;              ///< NSPrivacyAccessedAPICategoryFileTimestamp ...
-  std::vector<std::string> symbols;    ///< imported symbol names ("_stat", "_OBJC_CLASS_$_NSUserDefaults")
-  std::vector<std::string> selectors;  ///< Objective-C selectors ("systemUptime", "activeInputModes")
-};
-
 /// A match of one evidence value against the compiled rules.
 struct RuleHit {
   std::uint32_t record;
@@ -99,8 +92,9 @@ class SignatureDb {
   bool add_directory(const std::filesystem::path& dir, std::vector<std::string>& errors);
 
   std::string_view version() const { return version_; }
-  /// signatures/apple/: required-reason API categories, and Apple's privacy-impacting SDK list.
-  const std::vector<RequiredReasonCategory>& apple_required_reason_apis() const { return required_reason_; }
+  /// The directory the database was loaded from (other tables beside it are read by their owners).
+  const std::filesystem::path& dir() const { return dir_; }
+  /// signatures/apple/privacy_impacting_sdks.json: Apple's list of privacy-impacting SDKs.
   bool is_apple_listed_sdk(std::string_view framework) const { return apple_listed_.count(std::string(framework)) > 0; }
   const std::vector<SdkRecord>& sdks() const { return sdks_; }
   const std::vector<VendorRecord>& vendors() const { return vendors_; }
@@ -146,8 +140,8 @@ class SignatureDb {
   std::vector<SdkRecord> sdks_;
   std::unordered_map<std::string, PermissionRecord> permissions_;
   std::unordered_map<std::string, std::string> domain_owners_;
-  std::vector<RequiredReasonCategory> required_reason_;
-  std::unordered_set<std::string> apple_listed_;  // registrable domain -> vendor id
+  std::unordered_set<std::string> apple_listed_;
+  std::filesystem::path dir_;  // registrable domain -> vendor id
   std::unique_ptr<Index> index_;
 };
 

@@ -30,9 +30,9 @@ bool load_domain_file(const std::filesystem::path& p, std::vector<DomainOwnerBlo
 /// The *.json files of a directory, sorted (deterministic load order); none when it is absent.
 std::vector<std::filesystem::path> json_files(const std::filesystem::path& dir);
 
-/// signatures/apple/*.json: required-reason API symbols and Apple's listed SDK frameworks.
-void load_apple_data(const std::filesystem::path& dir, std::vector<RequiredReasonCategory>& required,
-                     std::unordered_set<std::string>& listed, std::vector<std::string>& errors);
+/// signatures/apple/privacy_impacting_sdks.json: the framework names of Apple's listed SDKs.
+void load_apple_listed_sdks(const std::filesystem::path& file, std::unordered_set<std::string>& listed,
+                            std::vector<std::string>& errors);
 
 /// Cross-record checks: unknown vendors/parents, duplicate ids, evidence claimed twice.
 bool validate_records(const std::vector<VendorRecord>& vendors, const std::vector<SdkRecord>& sdks,

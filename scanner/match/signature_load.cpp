@@ -433,49 +433,14 @@ bool load_domain_file(const std::filesystem::path& p, std::vector<DomainOwnerBlo
   return true;
 }
 
-// required_reason_apis.json (scripts/gen-privacy-manifest-tables.py): {"categories": {
-// "NSPrivacyAccessedAPICategory...": {"apis": [{"name", "kind", "symbol", "bridges_to"}]}}}.
-// C functions, constants and classes are matched as Mach-O symbols; Swift spellings through the
-// symbol of the API they bridge to; Objective-C selectors by selector name.
-void load_required_reason(const json& j, std::vector<RequiredReasonCategory>& out, std::vector<std::string>& errors) {
-  auto cats = j.find("categories");
-  if (cats == j.end() || !cats->is_object()) {
-    errors.push_back("apple/required_reason_apis.json: expected {\"categories\": {...}}");
-    return;
-  }
-  for (auto it = cats->begin(); it != cats->end(); ++it) {
-    RequiredReasonCategory r;
-    r.category = it.key();
-    for (const auto& api : it->value("apis", json::array())) {
-      if (!api.is_object()) continue;
-      std::string kind = api.value("kind", std::string());
-      std::string symbol = api.value("symbol", std::string());
-      if (!symbol.empty()) r.symbols.push_back(symbol);
-      else if (kind == "swift_name" && !api.value("bridges_to", std::string()).empty())
-        r.symbols.push_back("_" + api.value("bridges_to", std::string()));
-      else if (kind == "objc_selector" && !api.value("name", std::string()).empty())
-        r.selectors.push_back(api.value("name", std::string()));
-    }
-    if (r.symbols.empty() && r.selectors.empty()) {
-      errors.push_back("apple/required_reason_apis.json: category " + r.category + " lists no API");
-      continue;
-    }
-    out.push_back(std::move(r));
-  }
-}
-
-void load_apple_data(const std::filesystem::path& dir, std::vector<RequiredReasonCategory>& required,
-                     std::unordered_set<std::string>& listed, std::vector<std::string>& errors) {
-  if (std::filesystem::exists(dir / "privacy_impacting_sdks.json")) {
-    if (auto j = read_json(dir / "privacy_impacting_sdks.json", errors)) {
-      for (const auto& s : j->value("sdks", json::array()))
-        for (const auto& f : s.value("frameworks", json::array()))
-          if (f.is_string()) listed.insert(f.get<std::string>());
-    }
-  }
-  if (std::filesystem::exists(dir / "required_reason_apis.json")) {
-    if (auto j = read_json(dir / "required_reason_apis.json", errors)) load_required_reason(*j, required, errors);
-  }
+void load_apple_listed_sdks(const std::filesystem::path& file, std::unordered_set<std::string>& listed,
+                            std::vector<std::string>& errors) {
+  if (!std::filesystem::exists(file)) return;
+  auto j = read_json(file, errors);
+  if (!j) return;
+  for (const auto& s : j->value("sdks", json::array()))
+    for (const auto& f : s.value("frameworks", json::array()))
+      if (f.is_string()) listed.insert(f.get<std::string>());
 }
 
 bool validate_records(const std::vector<VendorRecord>& vendors, const std::vector<SdkRecord>& sdks,

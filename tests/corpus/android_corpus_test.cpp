@@ -8,21 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/engine/scanner.hpp"
+#include "support/shipped_db.hpp"
 #include "support/test_paths.hpp"
 
 using namespace sdkscope;
 
 namespace {
 
-const SignatureDb& db() {
-  static SignatureDb instance = [] {
-    std::vector<std::string> errors;
-    auto loaded = SignatureDb::load(test::source_dir() / "signatures", errors);
-    if (!loaded) throw std::runtime_error(errors.empty() ? "signature load failed" : errors.front());
-    return std::move(*loaded);
-  }();
-  return instance;
-}
+const SignatureDb& db() { return test::shipped_db(); }
 
 nlohmann::json expectations() {
   std::ifstream in(test::source_dir() / "signatures/corpus_expectations.json");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/engine/scanner.hpp"
+#include "support/shipped_db.hpp"
 #include "support/test_paths.hpp"
 #include "support/zip_builder.hpp"
 
@@ -15,15 +16,7 @@ using namespace sdkscope;
 
 namespace {
 
-const SignatureDb& db() {
-  static SignatureDb instance = [] {
-    std::vector<std::string> errors;
-    auto loaded = SignatureDb::load(test::source_dir() / "signatures", errors);
-    if (!loaded) throw std::runtime_error(errors.empty() ? "signature load failed" : errors.front());
-    return std::move(*loaded);
-  }();
-  return instance;
-}
+const SignatureDb& db() { return test::shipped_db(); }
 
 // The main app's Info.plist as XML text, by unzip + plistutil (both independent of sdkscope).
 std::string info_plist_xml(const std::filesystem::path& bundle) {

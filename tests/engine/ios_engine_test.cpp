@@ -8,6 +8,7 @@
 #include "reports/json_report.hpp"
 #include "scanner/engine/scanner.hpp"
 #include "support/json_schema.hpp"
+#include "support/shipped_db.hpp"
 #include "support/test_paths.hpp"
 #include "support/zip_builder.hpp"
 
@@ -16,15 +17,7 @@ using namespace sdkscope::test;
 
 namespace {
 
-const SignatureDb& db() {
-  static SignatureDb instance = [] {
-    std::vector<std::string> errors;
-    auto loaded = SignatureDb::load(source_dir() / "signatures", errors);
-    if (!loaded) throw std::runtime_error(errors.empty() ? "signature load failed" : errors.front());
-    return std::move(*loaded);
-  }();
-  return instance;
-}
+const SignatureDb& db() { return test::shipped_db(); }
 
 ScanResult scan_ok(const std::filesystem::path& p) {
   Scanner scanner(db(), ScanOptions::standard());

@@ -8,21 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/match/signature_db.hpp"
+#include "support/shipped_db.hpp"
 #include "support/test_paths.hpp"
 
 using namespace sdkscope;
 
 namespace {
 
-const SignatureDb& shipped() {
-  static SignatureDb db = [] {
-    std::vector<std::string> errors;
-    auto loaded = SignatureDb::load(test::source_dir() / "signatures", errors);
-    if (!loaded) throw std::runtime_error(errors.empty() ? "load failed" : errors.front());
-    return std::move(*loaded);
-  }();
-  return db;
-}
+const SignatureDb& shipped() { return test::shipped_db(); }
 
 }  // namespace
 

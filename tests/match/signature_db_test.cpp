@@ -230,3 +230,22 @@ TEST_CASE("domain owners: one vendor per domain, label-boundary suffix lookup") 
   CHECK_FALSE(SignatureDb::load(dir, errors));
   CHECK(any_contains(errors, "owned by both"));
 }
+
+TEST_CASE("ObjC classes: an exact class beats prefixes, and the longest prefix wins") {
+  const std::string sdks = R"({"sdks": [
+    {"id": "acme.core", "name": "Acme core", "vendor": "acme", "categories": ["analytics"],
+     "ios": {"class_prefixes": ["ACM"]}, "tests": {"match": [{"kind": "objc.class", "value": "ACMApp"}]}, "sources": ["s"]},
+    {"id": "acme.login", "name": "Acme login", "vendor": "acme", "categories": ["login"],
+     "ios": {"class_prefixes": ["ACMLogin"], "classes": ["ACMSession"]},
+     "tests": {"match": [{"kind": "objc.class", "value": "ACMLoginButton"}]}, "sources": ["s"]}]})";
+  auto db = load_ok("objc_prefix", kVendors, sdks);
+  auto one = [&](const char* cls) {
+    auto hits = db.match_name(EvidenceKind::ObjcClass, cls);
+    REQUIRE(hits.size() == 1);
+    return db.sdks()[hits[0].record].id;
+  };
+  CHECK(one("ACMApp") == "acme.core");
+  CHECK(one("ACMLoginButton") == "acme.login");
+  CHECK(one("ACMSession") == "acme.login");
+  CHECK(db.match_name(EvidenceKind::ObjcClass, "ACXApp").empty());
+}
