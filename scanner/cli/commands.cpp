@@ -16,6 +16,7 @@
 #include "reports/text_report.hpp"
 #include "scanner/cli/exit_codes.hpp"
 #include "scanner/engine/scanner.hpp"
+#include "scanner/match/exodus_import.hpp"
 
 namespace sdkscope::cli {
 
@@ -124,6 +125,37 @@ int run_signatures(const SignaturesArgs& args) {
   if (args.action == "validate" && !args.id.empty()) common.signatures_dir = args.id;
   auto db = load_db(common);
   if (!db) return kExitError;
+  if (args.action == "import-exodus") {
+    std::ifstream in(args.id);
+    auto exodus = nlohmann::json::parse(in, nullptr, false);
+    if (!in.good() && exodus.is_discarded()) {
+      std::fprintf(stderr, "sdkscope: cannot read Exodus export %s\n", args.id.c_str());
+      return kExitError;
+    }
+    if (exodus.is_discarded()) {
+      std::fprintf(stderr, "sdkscope: %s is not JSON\n", args.id.c_str());
+      return kExitError;
+    }
+    auto imported = import_exodus(exodus, *db);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(args.output) / "sdks", ec);
+    bool ok = !ec && write_output((std::filesystem::path(args.output) / "vendors.json").string(), imported.vendors.dump(1) + "\n") &&
+              write_output((std::filesystem::path(args.output) / "sdks" / "exodus.json").string(), imported.sdks.dump(1) + "\n");
+    if (!ok) {
+      std::fprintf(stderr, "sdkscope: cannot write %s\n", args.output.c_str());
+      return kExitError;
+    }
+    std::printf("imported %zu of %zu trackers into %s (load with --extra-signatures %s)\n", imported.imported,
+                imported.trackers, args.output.c_str(), args.output.c_str());
+    for (const auto& s : imported.skipped) std::printf("  skipped %s\n", s.c_str());
+    // What was written must load beside our database: check it the way a scan will.
+    std::vector<std::string> errors;
+    if (!db->add_directory(args.output, errors)) {
+      std::fprintf(stderr, "sdkscope: the imported records do not validate: %s\n", errors.front().c_str());
+      return kExitError;
+    }
+    return kExitOk;
+  }
   if (args.action == "validate") {
     std::printf("ok: %zu SDK records, %zu vendors, %zu permissions (database %s)\n", db->sdks().size(),
                 db->vendors().size(), db->permission_count(), std::string(db->version()).c_str());

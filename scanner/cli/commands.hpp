@@ -23,8 +23,9 @@ struct ScanArgs {
 
 struct SignaturesArgs {
   CommonArgs common;
-  std::string action;  ///< list | show | validate | stats
-  std::string id;      ///< show ID, or the directory for validate
+  std::string action;  ///< list | show | validate | stats | import-exodus
+  std::string id;      ///< show ID, the directory for validate, the export file for import-exodus
+  std::string output;  ///< import-exodus: the signature directory to write
 };
 
 int run_scan(const ScanArgs& args);

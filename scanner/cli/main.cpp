@@ -19,17 +19,24 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "text"}));
   scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
   scan_cmd->add_option("--signatures", scan.common.signatures_dir, "Signature database directory");
-  scan_cmd->add_option("--extra-signatures", scan.common.extra_signatures, "Additional signature directory (repeatable)");
+  scan_cmd->add_option("--extra-signatures", scan.common.extra_signatures,
+                       "Additional signature directory loaded beside ours, e.g. from import-exodus (repeatable)");
   scan_cmd->add_flag("--basename", scan.basename, "Report only the input's file name, not its path (reproducible output)");
 
   SignaturesArgs sig;
   auto* sig_cmd = app.add_subcommand("signatures", "Inspect or validate the signature database");
   sig_cmd->require_subcommand(1);
-  for (const char* action : {"list", "stats", "validate", "show"}) {
+  for (const char* action : {"list", "stats", "validate", "show", "import-exodus"}) {
     auto* sub = sig_cmd->add_subcommand(action, std::string("signatures ") + action);
     sub->add_option("--signatures", sig.common.signatures_dir, "Signature database directory");
-    if (std::string(action) == "show") sub->add_option("id", sig.id, "SDK record id")->required();
-    if (std::string(action) == "validate") sub->add_option("dir", sig.id, "Directory to validate (default: the database)");
+    std::string a = action;
+    if (a == "show") sub->add_option("id", sig.id, "SDK record id")->required();
+    if (a == "validate") sub->add_option("dir", sig.id, "Directory to validate (default: the database)");
+    if (a == "import-exodus") {
+      sub->description("Convert an Exodus tracker export into a signature directory for --extra-signatures");
+      sub->add_option("file", sig.id, "Exodus export (JSON: {\"trackers\": {...}})")->required();
+      sub->add_option("-o,--output", sig.output, "Directory to write (created)")->required();
+    }
     sub->callback([&sig, action] { sig.action = action; });
   }
 

@@ -115,6 +115,11 @@ void scan_macho_bytes(ScanContext& ctx, Bytes data, const std::string& location,
   ctx.count("macho.objc_classes", m.objc_classes.size());
   for (const auto& c : m.objc_classes) ctx.evidence.facts.push_back({EvidenceKind::ObjcClass, c, loc});
   for (const auto& mod : m.swift_modules) ctx.evidence.facts.push_back({EvidenceKind::SwiftModule, mod, loc});
+  // Static libraries name the frameworks they need in LC_LINKER_OPTION ("-framework AdSupport").
+  for (const auto& opt : m.linker_options)
+    for (std::string_view flag : {"-framework ", "-weak_framework "})
+      if (starts_with(opt, flag) && opt.size() > flag.size())
+        ctx.evidence.facts.push_back({EvidenceKind::MachoFramework, opt.substr(flag.size()), loc});
   for (const auto& d : m.linked_dylibs) {
     if (starts_with(d, "/System/") || starts_with(d, "/usr/lib/")) continue;  // the OS, not a bundled SDK
     ctx.evidence.facts.push_back({EvidenceKind::MachoFramework, linked_name(d), loc});
