@@ -13,6 +13,7 @@
 #include "scanner/android/proto_xml.hpp"
 #include "scanner/android/resources_pb.hpp"
 #include "scanner/dex/dex_file.hpp"
+#include "scanner/engine/string_evidence.hpp"
 #include "scanner/native/elf_info.hpp"
 #include "scanner/util/strings.hpp"
 
@@ -48,16 +49,11 @@ int abi_rank(std::string_view abi) {
   return 9;
 }
 
-void add_addresses(ScanContext& ctx, std::string_view text, std::uint32_t loc, const std::string& holder) {
-  if (!AddressExtractor::may_contain_address(text)) return;
-  for (auto& c : ctx.extractor.extract(text)) ctx.evidence.addresses.push_back({std::move(c.raw), loc, holder});
-}
-
 void add_manifest_evidence(ScanContext& ctx, const android::Manifest& m, std::uint32_t loc) {
   for (const auto& c : m.components) ctx.evidence.facts.push_back({EvidenceKind::ManifestComponent, c.name, loc});
   for (const auto& md : m.meta_data) {
     ctx.evidence.facts.push_back({EvidenceKind::ManifestMetaData, md.name, loc});
-    add_addresses(ctx, md.value, loc, "AndroidManifest.xml");
+    add_string_evidence(ctx, md.value, loc, "AndroidManifest.xml");
   }
 }
 
@@ -152,7 +148,7 @@ void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, c
   ctx.count("native.libraries_parsed");
   if (!res.info.soname.empty() && res.info.soname != file_name)
     ctx.evidence.facts.push_back({EvidenceKind::NativeLib, res.info.soname, loc});
-  for (const auto& s : res.info.strings) add_addresses(ctx, s, loc, file_name);
+  for (const auto& s : res.info.strings) add_string_evidence(ctx, s, loc, file_name);
 }
 
 void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,

@@ -11,6 +11,7 @@
 
 #include "scanner/apple/macho_info.hpp"
 #include "scanner/apple/plist.hpp"
+#include "scanner/engine/string_evidence.hpp"
 #include "scanner/util/strings.hpp"
 
 namespace sdkscope {
@@ -129,13 +130,7 @@ void scan_macho_bytes(ScanContext& ctx, Bytes data, const std::string& location,
     ctx.ios_state.symbols[sym].insert(binary_name);
   }
   for (const auto& sym : m.exported_symbols) ctx.evidence.facts.push_back({EvidenceKind::MachoSymbol, sym, loc});
-  for (const auto& s : m.strings) {
-    if (AddressExtractor::may_contain_address(s))
-      for (auto& c : ctx.extractor.extract(s)) ctx.evidence.addresses.push_back({std::move(c.raw), loc, binary_name});
-    if (ctx.db.may_be_version_string(s))
-      for (auto& h : ctx.db.match_version_string(s, ""))
-        ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
-  }
+  for (const auto& s : m.strings) add_string_evidence(ctx, s, loc, binary_name);
   if (m.encrypted) ctx.ios.encrypted_binaries.push_back(location);
   if (main_binary && !m.entitlements.empty()) {
     Bytes text(reinterpret_cast<const std::uint8_t*>(m.entitlements.data()), m.entitlements.size());

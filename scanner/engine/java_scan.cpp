@@ -4,6 +4,7 @@
 
 #include "scanner/android/text_xml.hpp"
 #include "scanner/engine/android_scan.hpp"
+#include "scanner/engine/string_evidence.hpp"
 #include "scanner/java/class_file.hpp"
 #include "scanner/util/strings.hpp"
 
@@ -17,13 +18,7 @@ void scan_class_bytes(ScanContext& ctx, Bytes data, std::uint32_t loc, const std
   const auto& c = res.cls;
   ctx.count("java.classes");
   ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c.name, loc});
-  for (const auto& s : c.strings) {
-    if (AddressExtractor::may_contain_address(s))
-      for (auto& a : ctx.extractor.extract(s)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, c.name});
-    if (ctx.db.may_be_version_string(s))
-      for (auto& h : ctx.db.match_version_string(s, c.name))
-        ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
-  }
+  for (const auto& s : c.strings) add_string_evidence(ctx, s, loc, c.name);
 }
 
 std::unique_ptr<Archive> open_nested(ScanContext& ctx, const Archive& outer, const ArchiveEntry& e,
