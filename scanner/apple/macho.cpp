@@ -85,7 +85,8 @@ void guarded(const char* pass, Diagnostics& diags, const std::string& where, Fn&
 
 class MachoParser {
  public:
-  MachoParser(const MachoLimits& limits, Diagnostics& diags) : limits_(limits), diags_(diags), strings_(limits.max_strings) {}
+  MachoParser(const MachoLimits& limits, Diagnostics& diags)
+      : limits_(limits), diags_(diags), strings_(limits.max_strings), selectors_(limits.max_strings) {}
 
   /// Reads any supported layout; `record_arch`: the images' own archs go into info.archs (false
   /// inside a fat slice, whose arch the fat header gives).
@@ -125,6 +126,7 @@ class MachoParser {
     info_.imported_symbols = std::move(imported_);
     info_.exported_symbols = std::move(exported_);
     info_.strings = strings_.take();
+    info_.selectors = selectors_.take();
     if (strings_.overflowed())
       diags_.warn("macho.limit", where, "stopped after " + std::to_string(limits_.max_strings) + " strings");
     result.info = std::move(info_);
@@ -201,6 +203,7 @@ class MachoParser {
     guarded("symbols", diags_, where, [&] { read_image_symbols(data, *layout, where); });
     guarded("ObjC and Swift metadata", diags_, where, [&] { read_image_metadata(view, where); });
     guarded("strings", diags_, where, [&] { read_macho_strings(view, limits_.min_string_length, strings_); });
+    guarded("selectors", diags_, where, [&] { read_objc_selectors(view, selectors_); });
     if (layout->code_signature && info_.entitlements.empty())
       info_.entitlements = read_entitlements(data, *layout->code_signature, diags_, where);
     if (auto enc = layout->encrypted_range()) report_encryption(*layout, *enc, where);
@@ -327,6 +330,7 @@ class MachoParser {
   Diagnostics& diags_;
   MachoInfo info_;
   StringCollector strings_;
+  StringCollector selectors_;
   std::set<std::string> classes_, categories_, swift_types_, swift_modules_;
   std::vector<std::string> imported_, exported_;  // sorted, unique
   bool class_limit_reported_ = false;

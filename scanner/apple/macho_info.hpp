@@ -31,6 +31,7 @@ struct MachoInfo {
   std::string platform;              ///< "ios", "iossimulator", "macos", "watchos", "tvos", "maccatalyst", ""
   std::size_t archive_members = 0;   ///< objects read from a static archive (summed over the slices of a fat archive)
   std::vector<std::string> objc_categories;  ///< "Class(Category)" from __objc_catlist and category symbols; "?(Category)" when the class is bound at load time and unnamed; sorted, unique
+  std::vector<std::string> selectors;  ///< ObjC selector names from __objc_methname (required-reason APIs such as systemUptime); unique, first-seen order
   std::vector<std::string> linker_options;   ///< LC_LINKER_OPTION of objects, e.g. "-framework AdSupport", "-lz"; in order, unique
 };
 

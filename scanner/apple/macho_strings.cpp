@@ -126,6 +126,20 @@ bool is_text(std::string_view s, std::size_t min_length) {
   return ascii || sanitize_utf8(s) == s;
 }
 
+void read_objc_selectors(const MachoView& view, StringCollector& out) {
+  for (const MachoSection* sec : view.sections_named("__objc_methname")) {
+    for (const FileRange& part : view.readable_parts(*sec)) {
+      auto chars = view.reader().bytes().chars(part.offset, part.size);
+      std::size_t start = 0;
+      for (std::size_t nul = chars.find('\0'); nul != std::string_view::npos; nul = chars.find('\0', start)) {
+        auto s = chars.substr(start, nul - start);
+        start = nul + 1;
+        if (is_text(s, 1) && !out.add(s)) return;
+      }
+    }
+  }
+}
+
 void read_macho_strings(const MachoView& view, std::size_t min_length, StringCollector& out) {
   read_cstrings(view, min_length, out);
   read_cfstrings(view, min_length, out);

@@ -42,4 +42,9 @@ bool is_text(std::string_view s, std::size_t min_length);
 /// pointers are relocations there; their bytes are in __cstring anyway).
 void read_macho_strings(const MachoView& view, std::size_t min_length, StringCollector& out);
 
+/// Adds the Objective-C selector names of the image (__objc_methname) to `out`. Selectors are
+/// noise for endpoints but name the required-reason APIs that have no symbol (systemUptime,
+/// activeInputModes), so they are kept apart from the strings.
+void read_objc_selectors(const MachoView& view, StringCollector& out);
+
 }  // namespace sdkscope::apple

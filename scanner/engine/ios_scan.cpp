@@ -129,6 +129,7 @@ void scan_macho_bytes(ScanContext& ctx, Bytes data, const std::string& location,
     ctx.evidence.facts.push_back({EvidenceKind::MachoSymbol, sym, loc});
     ctx.ios_state.symbols[sym].insert(binary_name);
   }
+  for (const auto& sel : m.selectors) ctx.ios_state.selectors[sel].insert(binary_name);
   for (const auto& sym : m.exported_symbols) ctx.evidence.facts.push_back({EvidenceKind::MachoSymbol, sym, loc});
   for (const auto& s : m.strings) add_string_evidence(ctx, s, loc, binary_name);
   if (m.encrypted) ctx.ios.encrypted_binaries.push_back(location);
@@ -312,20 +313,19 @@ void finish_ios(ScanContext& ctx, ScanResult& r) {
   for (const auto& cat : ctx.required_reason_apis) {
     if (declared_categories.count(cat.category)) continue;
     std::set<std::string> evidence;
-    // An API shows up as its own symbol, or (Swift spellings) as the symbol of the Foundation
-    // API it bridges to. Selector-only APIs (systemUptime, activeInputModes) are not matched:
-    // the Mach-O adapter does not report selector names.
-    std::vector<std::string> symbols;
-    for (const auto& api : cat.apis) {
-      if (!api.symbol.empty()) symbols.push_back(api.symbol);
-      else if (api.kind == "swift_name" && !api.bridges_to.empty()) symbols.push_back("_" + api.bridges_to);
-    }
-    for (const auto& sym : symbols) {
-      auto it = ctx.ios_state.symbols.find(sym);
-      if (it == ctx.ios_state.symbols.end()) continue;
+    // An API shows up as its own symbol, (Swift spellings) as the symbol of the Foundation API
+    // it bridges to, or (methods and properties) as a selector the binary sends.
+    auto note = [&](const std::map<std::string, std::set<std::string>>& uses, const std::string& name) {
+      auto it = uses.find(name);
+      if (it == uses.end()) return;
       // Old apps bundle Apple's Swift runtime (libswift*.dylib): Apple's code, not the app's.
       for (const auto& bin : it->second)
-        if (!(starts_with(bin, "libswift") && ends_with(bin, ".dylib"))) evidence.insert(bin + ": " + sym);
+        if (!(starts_with(bin, "libswift") && ends_with(bin, ".dylib"))) evidence.insert(bin + ": " + name);
+    };
+    for (const auto& api : cat.apis) {
+      if (!api.symbol.empty()) note(ctx.ios_state.symbols, api.symbol);
+      else if (api.kind == "swift_name" && !api.bridges_to.empty()) note(ctx.ios_state.symbols, "_" + api.bridges_to);
+      else if (api.kind == "objc_selector") note(ctx.ios_state.selectors, api.name);
     }
     if (!evidence.empty())
       audit.undeclared_required_reason_apis.push_back({cat.category, {evidence.begin(), evidence.end()}});

@@ -27,6 +27,7 @@ struct PartManifest {
 /// iOS facts gathered across the bundle's binaries, for the privacy-manifest audit.
 struct IosScanState {
   std::map<std::string, std::set<std::string>> symbols;  ///< imported symbol -> binaries using it
+  std::map<std::string, std::set<std::string>> selectors;  ///< ObjC selector -> binaries using it
   std::map<std::string, bool> frameworks;               ///< embedded framework -> ships a privacy manifest
   std::vector<std::pair<std::string, std::string>> usage;  ///< (usage key, purpose string) of the main app
   bool app_seen = false;

@@ -92,6 +92,18 @@ TEST_CASE("ios corpus: expected SDKs, traps silent, usage keys and ATS reported"
       INFO(rel << " must not report " << id);
       CHECK(found.count(id) == 0);
     }
+    if (rel == "ios/zhangwo.ipa") {
+      // No privacy manifest, yet the binary imports NSFileSystemFreeSize (disk space) and
+      // NSUserDefaults: both are required-reason APIs, so the audit must name them.
+      std::set<std::string> missing;
+      for (const auto& m : r.ios.privacy_audit.undeclared_required_reason_apis) missing.insert(m.category);
+      CHECK(missing.count("NSPrivacyAccessedAPICategoryDiskSpace") == 1);
+      CHECK(missing.count("NSPrivacyAccessedAPICategoryUserDefaults") == 1);
+      CHECK(r.ios.privacy_manifests.empty());
+      CHECK(r.ios.ats.allows_arbitrary_loads == true);
+      REQUIRE(r.ios.provisioning);
+      CHECK(r.ios.provisioning->team_id == "B6Q3TAKLWC");
+    }
     if (have_plistutil) {
       auto xml = info_plist_xml(path);
       REQUIRE_FALSE(xml.empty());
