@@ -21,13 +21,14 @@ mkdir -p "$work/lib/arm64-v8a"
 clang-14 --target=aarch64-linux-android21 -O1 -fPIC -nostdlib -fuse-ld=lld -shared -Wl,--build-id=none \
   -Wl,-soname,libdemo.so -o "$work/lib/arm64-v8a/libdemo.so" "$src/native/demo.c"
 
-# A nested plugin APK in assets/.
+# A nested plugin APK and a config file in assets/.
 mkdir -p "$work/assets/plugins"
+cp "$src/assets/config.json" "$work/assets/config.json"
 aapt_apk "$src/nested/AndroidManifest.xml" "$work/assets/plugins/plugin.apk"
 
 # The app: manifest + resources from aapt, then code, native library and assets added with zip.
 aapt_apk "$src/AndroidManifest.xml" "$out" "$src/res"
 cp "$src/classes.dex" "$work/classes.dex"
-(cd "$work" && TZ=UTC touch -t 202601010000 classes.dex lib/arm64-v8a/libdemo.so assets/plugins/plugin.apk &&
-  zip -q -X "$out" classes.dex lib/arm64-v8a/libdemo.so assets/plugins/plugin.apk)
+(cd "$work" && TZ=UTC touch -t 202601010000 classes.dex lib/arm64-v8a/libdemo.so assets/plugins/plugin.apk assets/config.json &&
+  zip -q -X "$out" classes.dex lib/arm64-v8a/libdemo.so assets/plugins/plugin.apk assets/config.json)
 echo "wrote $out ($(wc -c <"$out") bytes)"

@@ -104,6 +104,13 @@ std::vector<EndpointInfo> build_endpoints(const EvidenceSet& evidence, const Add
     }
     out.push_back(std::move(e));
   }
+  // A registrable domain the app's own code uses is the app's: its other hosts and resource
+  // strings on that domain are first party too, unless a vendor owns it.
+  std::set<std::string> own_domains;
+  for (const auto& e : out)
+    if (e.first_party && !e.domain.empty()) own_domains.insert(e.domain);
+  for (auto& e : out)
+    if (!e.first_party && e.owner_id.empty() && e.sdk.empty() && own_domains.count(e.domain)) e.first_party = true;
   std::sort(out.begin(), out.end(), [](const EndpointInfo& a, const EndpointInfo& b) {
     return a.host != b.host ? a.host < b.host : a.url < b.url;
   });

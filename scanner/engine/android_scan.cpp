@@ -68,6 +68,43 @@ std::optional<std::vector<std::uint8_t>> read_entry(ScanContext& ctx, const Arch
 
 }  // namespace
 
+bool is_text_asset(std::string_view rel) {
+  for (std::string_view ext : {".json", ".js", ".bundle", ".jsbundle", ".html", ".htm", ".properties", ".txt", ".cfg",
+                               ".conf", ".ini", ".yaml", ".yml"})
+    if (ends_with(rel, ext)) return true;
+  return false;
+}
+
+void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where) {
+  constexpr std::uint64_t kMaxTextAsset = 32ull << 20;  // a JS bundle is a few MB; larger text is data
+  if (e.size > kMaxTextAsset) {
+    ctx.diags.info("limit.text_asset", where, "text asset over 32 MB; not searched for endpoints");
+    return;
+  }
+  auto bytes = archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where);
+  if (!bytes) return;
+  ctx.count("assets.text_files");
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  std::uint32_t loc = ctx.evidence.add_location(where);
+  // Whole files are searched for URLs only: a bare host must be a whole string, and a file is not.
+  for (auto& a : ctx.extract_addresses(text)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+}
+
+void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
+                                  const std::string& path, const std::string& prefix) {
+  // The manifest names it as a resolved file path ("res/xml/network_security_config.xml").
+  if (path.empty() || path[0] == '@') return;
+  std::string entry = layout.root + path;
+  std::string where = join_location(prefix, entry);
+  auto bytes = read_entry(ctx, archive, entry, where);
+  if (!bytes) return;
+  auto parsed = layout.proto_manifest ? android::parse_proto_xml(*bytes, ctx.diags, where)
+                                      : android::parse_axml(*bytes, ctx.diags, where);
+  std::uint32_t loc = ctx.evidence.add_location(where);
+  // <domain> texts are the hosts the config names (cleartext or pinning exceptions).
+  for (const auto& t : parsed.texts) add_string_evidence(ctx, t.text, loc, "network_security_config");
+}
+
 std::string version_file_path(std::string_view rel) {
   // An AAB module keeps an APK's root files under root/ (base/root/META-INF/x.version).
   if (starts_with(rel, "root/")) rel.remove_prefix(5);
@@ -112,7 +149,7 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   for (std::uint32_t i = 0; i < d.strings.size(); ++i) {
     const auto& s = d.strings[i];
     std::vector<AddressCandidate> found;
-    if (AddressExtractor::may_contain_address(s)) found = ctx.extractor.extract(s);
+    if (AddressExtractor::may_contain_address(s)) found = ctx.extract_addresses(s);
     bool version = ctx.db.may_be_version_string(s);
     if (found.empty() && !version) continue;
     slot_of[i] = static_cast<std::uint32_t>(interesting.size());
@@ -168,6 +205,19 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
     }
   }
 
+  // Resource strings hold base URLs and hosts apps configure (string/api_base).
+  if (resources) {
+    std::uint32_t loc = ctx.evidence.add_location(where(layout.resources_path()));
+    std::vector<std::pair<std::string, std::string>> named;  // sorted by resource name, for determinism
+    for (const auto& [id, value] : resources->values) {
+      auto name = resources->names.find(id);
+      named.emplace_back(name == resources->names.end() ? fmt::format("0x{:08x}", id) : name->second, value);
+    }
+    std::sort(named.begin(), named.end());
+    for (const auto& [name, value] : named)
+      if (starts_with(name, "string/")) add_string_evidence(ctx, value, loc, name);
+  }
+
   // Pass 2: the manifest -> app identity, permissions, components, meta-data.
   std::string manifest_loc = where(layout.manifest_path());
   if (auto bytes = read_entry(ctx, archive, layout.manifest_path(), manifest_loc)) {
@@ -178,6 +228,7 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
       if (part.name.empty()) part.name = m.split;
       std::uint32_t loc = ctx.evidence.add_location(manifest_loc);
       add_manifest_evidence(ctx, m, loc);
+      scan_network_security_config(ctx, archive, layout, m.network_security_config, prefix);
       ctx.manifests.push_back({part, std::move(m)});
     } else {
       ctx.diags.error("android.manifest_unreadable", manifest_loc, "the manifest could not be decoded");
@@ -208,6 +259,8 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
       if (!slot.second || abi_rank(abi) < slot.first) slot = {abi_rank(abi), &e};
     } else if (ends_with(rel, ".apk") || (starts_with(rel, "assets/") && ends_with(rel, ".dex"))) {
       nested.push_back(&e);
+    } else if (starts_with(rel, "assets/") && is_text_asset(rel)) {
+      scan_text_asset(ctx, archive, e, where(e.name));
     } else if (ctx.db.is_version_file(version_file_path(rel))) {
       read_version_file(ctx, archive, e, version_file_path(rel), where(e.name));
     }

@@ -28,6 +28,15 @@ std::string version_file_path(std::string_view rel);
 void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& rule_path,
                        const std::string& where);
 
+/// Text files that carry addresses: config JSON, properties, web pages and JS bundles (React
+/// Native's index.android.bundle / main.jsbundle, Cordova and Capacitor www/).
+bool is_text_asset(std::string_view rel);
+/// Searches a text asset (JSON, JS bundle, HTML, properties ...) for URLs.
+void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where);
+/// Reads the network security config the manifest names and records the domains it lists.
+void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
+                                  const std::string& path, const std::string& prefix);
+
 /// Scans a bare DEX or ELF file given as the input.
 void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location);
 void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, const std::string& file_name);

@@ -11,6 +11,7 @@
 
 #include "scanner/apple/macho_info.hpp"
 #include "scanner/apple/plist.hpp"
+#include "scanner/engine/android_scan.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/util/strings.hpp"
 
@@ -259,6 +260,10 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
     if (top == "Watch") {
       std::string sub = component(e.name, app_root + "Watch/");
       if (ends_with(sub, ".app") && rel.size() > 6 + sub.size()) watch_apps.insert(sub);
+      continue;
+    }
+    if (!e.is_directory && is_text_asset(rel)) {
+      scan_text_asset(ctx, a, e, e.name);
       continue;
     }
     if (ends_with(rel, "PrivacyInfo.xcprivacy")) {

@@ -34,6 +34,10 @@ struct IosScanState {
 };
 
 struct ScanContext {
+  ScanContext(const SignatureDb& db_in, const std::vector<apple::RequiredReasonCategory>& required_in,
+              const ScanOptions& opts_in, const AddressExtractor& extractor_in)
+      : db(db_in), required_reason_apis(required_in), opts(opts_in), extractor(extractor_in) {}
+
   const SignatureDb& db;
   const std::vector<apple::RequiredReasonCategory>& required_reason_apis;
   const ScanOptions& opts;
@@ -49,6 +53,15 @@ struct ScanContext {
   AppInfo app;  ///< identity read by the iOS passes (Android reads it from manifests afterwards)
 
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
+
+  /// Addresses in `s`; every dropped candidate is counted under "endpoints.filtered.<reason>".
+  std::vector<AddressCandidate> extract_addresses(std::string_view s) {
+    filtered_scratch.clear();
+    auto found = extractor.extract(s, &filtered_scratch);
+    for (const auto& f : filtered_scratch) ++stats["endpoints.filtered." + f.reason];
+    return found;
+  }
+  std::vector<FilteredAddress> filtered_scratch;
 };
 
 /// "outer!/inner" location join; an empty prefix yields the inner name.

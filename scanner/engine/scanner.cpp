@@ -123,7 +123,7 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     r.input.size = size;
 
     // Pass 2: recognise the container and walk its parts with the passes for its kind.
-    ScanContext ctx{db_, required_reason_apis_, options_, extractor_, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    ScanContext ctx(db_, required_reason_apis_, options_, extractor_);
     if (std::string err = walk_input(ctx, path, r.input.format); !err.empty()) {
       outcome.error = err;
       return outcome;
@@ -177,9 +177,8 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     r.permissions = build_android_permissions(requested, declared, db_, r.sdks);
 
     // Pass 7: endpoints, attributed to the SDK whose code holds them.
-    std::map<std::string, std::uint64_t> filtered;
-    r.endpoints = build_endpoints(ctx.evidence, extractor_, psl_, db_, r.sdks, r.app.id, &filtered, options_.endpoints);
-    for (const auto& [reason, n] : filtered) ctx.stats["endpoints.filtered." + reason] = n;
+    // (Candidates were filtered, and counted, where the strings were read.)
+    r.endpoints = build_endpoints(ctx.evidence, extractor_, psl_, db_, r.sdks, r.app.id, nullptr, options_.endpoints);
 
     // Pass 8: iOS: usage-key permissions and the privacy-manifest audit, which need the SDKs and
     // endpoints found above.

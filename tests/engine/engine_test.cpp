@@ -93,6 +93,26 @@ TEST_CASE("APK: identity, SDKs with evidence, permissions, endpoints attributed 
   CHECK(bugly_endpoint);
   CHECK(own_endpoint);
   CHECK(native_endpoint);
+  // Resource strings, the network security config's domains and text assets are sources too.
+  auto source_of = [&](const std::string& host) -> const EndpointSource* {
+    for (const auto& e : r.endpoints)
+      if (e.host == host && !e.sources.empty()) return &e.sources[0];
+    return nullptr;
+  };
+  const EndpointSource* res = nullptr;
+  for (const auto& e : r.endpoints)
+    if (e.url == "https://api.sdkscope-demo.net/v2") res = &e.sources[0];
+  REQUIRE(res);
+  CHECK(res->location == "resources.arsc");
+  CHECK(res->holder == "string/api_base");
+  auto nsc = source_of("media.sdkscope-cdn.org");
+  REQUIRE(nsc);
+  CHECK(nsc->location == "res/xml/network_security_config.xml");
+  auto asset = source_of("config.sdkscope-demo.net");
+  REQUIRE(asset);
+  CHECK(asset->location == "assets/config.json");
+  CHECK_FALSE(source_of("www.apache.org"));  // licence link filtered
+  CHECK(r.stats.at("endpoints.filtered.documentation") >= 1);
   bool nested = false;
   for (const auto& p : r.app.parts) nested |= p.kind == "nested" && p.path == "assets/plugins/plugin.apk";
   CHECK(nested);
