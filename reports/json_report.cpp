@@ -157,12 +157,38 @@ ordered_json report_to_json(const ScanResult& r) {
                                                 : ordered_json{{"id", e.owner_id}, {"name", e.owner_name},
                                                                {"country", str_or_null(e.owner_country)}}},
                    {"first_party", e.first_party},
+                   {"cleartext_allowed", opt(e.cleartext_allowed)},
+                   {"tld_country", str_or_null(e.tld_country)},
                    {"sources", srcs}});
   }
   j["endpoints"] = eps;
   ordered_json diags = ordered_json::array();
   for (const auto& d : r.diagnostics)
     diags.push_back({{"code", d.code}, {"severity", to_string(d.severity)}, {"where", d.where}, {"message", d.message}});
+  j["home_jurisdiction"] = str_or_null(r.home_jurisdiction);
+  ordered_json flows = ordered_json::array();
+  for (const auto& f : r.data_flows) {
+    ordered_json vendor = {{"id", f.vendor.id}, {"name", f.vendor.name}, {"country", str_or_null(f.vendor.country)},
+                           {"chain", f.vendor.chain}};
+    flows.push_back({{"vendor", vendor},
+                     {"sdks", f.sdks},
+                     {"endpoints", f.endpoints},
+                     {"data", f.data},
+                     {"destinations", f.destinations},
+                     {"cross_border", f.cross_border},
+                     {"legal_hook", str_or_null(f.legal_hook)},
+                     {"transfer_notes", f.transfer_notes},
+                     {"china", f.china}});
+  }
+  j["data_flows"] = flows;
+  ordered_json policy = nullptr;
+  if (r.cleartext_policy.known) {
+    ordered_json rules = ordered_json::array();
+    for (const auto& rule : r.cleartext_policy.rules)
+      rules.push_back({{"domain", rule.domain}, {"include_subdomains", rule.include_subdomains}, {"allowed", rule.allowed}});
+    policy = {{"default_allowed", r.cleartext_policy.default_allowed}, {"source", r.cleartext_policy.source}, {"rules", rules}};
+  }
+  j["cleartext_policy"] = policy;
   j["diagnostics"] = diags;
   if (r.ios.present || !r.ios.bundles.empty()) j["ios"] = ios_json(r.ios);
   ordered_json stats = ordered_json::object();

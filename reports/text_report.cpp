@@ -1,6 +1,7 @@
 #include "reports/text_report.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -137,6 +138,27 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
                                              : e.owner_name + (e.owner_country.empty() ? "" : " (" + e.owner_country + ")");
     line(fmt::format("  {}{}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(owner, 26), pad(e.sdk, 22),
                      e.cleartext ? st.red("cleartext") : ""));
+  }
+
+  if (!r.data_flows.empty()) {
+    line("");
+    line(st.bold(fmt::format("Data flows (home jurisdiction {})", r.home_jurisdiction)));
+    for (const auto& f : r.data_flows) {
+      std::string chain = f.vendor.chain.empty() ? "" : " <- " + join(f.vendor.chain, " <- ");
+      std::string flags = std::string(f.cross_border ? " cross-border" : "") + (f.china ? " China" : "");
+      std::string head = fmt::format("  {}{} -> {}{}", f.vendor.name, chain, join(f.destinations, ","), flags);
+      line(f.cross_border ? st.yellow(head) : head);
+      line(st.dim(fmt::format("      {} SDKs; data: {}", f.sdks.size(), f.data.empty() ? "-" : join(f.data, ", "))));
+    }
+    // Top destinations: endpoints by owner country.
+    std::map<std::string, std::size_t> by_country;
+    for (const auto& e : r.endpoints)
+      if (!e.owner_country.empty()) ++by_country[e.owner_country];
+    std::vector<std::pair<std::string, std::size_t>> top(by_country.begin(), by_country.end());
+    std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string dest;
+    for (const auto& [c, n] : top) dest += (dest.empty() ? "" : ", ") + fmt::format("{} {}", c, n);
+    if (!dest.empty()) line("  endpoints by owner country: " + dest);
   }
 
   if (r.ios.present) {

@@ -42,7 +42,7 @@ void type_value(XmlAttribute& a, const std::string& v) {
 }
 
 bool convert(const pugi::xml_node& node, const NsScope& parent_scope, XmlElement& out, std::size_t depth,
-             Diagnostics& diags, const std::string& where) {
+             std::vector<std::size_t>& path, std::vector<XmlText>& texts, Diagnostics& diags, const std::string& where) {
   if (depth > kMaxDepth) {
     diags.warn("xml.limit", where, "elements nested deeper than 256 levels; the rest is not read");
     return false;
@@ -73,9 +73,17 @@ bool convert(const pugi::xml_node& node, const NsScope& parent_scope, XmlElement
     out.attrs.push_back(std::move(a));
   }
   for (auto child : node.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      std::string text = child.value();
+      // Whitespace between elements is layout, not content (aapt drops it too).
+      if (text.find_first_not_of(" \t\r\n") != std::string::npos) texts.push_back({path, text, 0});
+      continue;
+    }
     if (child.type() != pugi::node_element) continue;
     XmlElement c;
-    bool ok = convert(child, scope, c, depth + 1, diags, where);
+    path.push_back(out.children.size());
+    bool ok = convert(child, scope, c, depth + 1, path, texts, diags, where);
+    path.pop_back();
     out.children.push_back(std::move(c));
     if (!ok) return false;
   }
@@ -92,7 +100,8 @@ XmlParseResult parse_text_xml(Bytes data, Diagnostics& diags, const std::string&
   pugi::xml_node root = doc.document_element();
   if (!root) return result;
   XmlElement tree;
-  bool complete = convert(root, NsScope{}, tree, 0, diags, where);
+  std::vector<std::size_t> path;
+  bool complete = convert(root, NsScope{}, tree, 0, path, result.texts, diags, where);
   result.root = std::move(tree);
   result.ok = parsed && complete;
   return result;

@@ -101,7 +101,13 @@ int run_scan(const ScanArgs& args) {
   if (!db) return kExitError;
   ScanOptions opts = ScanOptions::standard();
   opts.path_basename_only = args.basename;
+  opts.home_jurisdiction = args.home_jurisdiction;
   Scanner scanner(*db, opts);
+  if (!scanner.knows_home(args.home_jurisdiction)) {
+    std::fprintf(stderr, "sdkscope: unknown --home-jurisdiction '%s' (use EU, EEA or an ISO 3166-1 alpha-2 code)\n",
+                 args.home_jurisdiction.c_str());
+    return kExitError;
+  }
   ScanOutcome outcome = scanner.scan(args.input);
   if (!outcome.result) {
     std::fprintf(stderr, "sdkscope: %s\n", outcome.error.c_str());

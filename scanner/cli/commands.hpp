@@ -19,6 +19,7 @@ struct ScanArgs {
   std::string format;  ///< "json" | "text" | "" (text on a terminal, else json)
   std::string output;  ///< -o FILE; "" = stdout
   bool basename = false;
+  std::string home_jurisdiction = "EU";  ///< --home-jurisdiction
 };
 
 struct SignaturesArgs {

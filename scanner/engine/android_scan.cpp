@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "scanner/android/arsc.hpp"
+#include "scanner/android/network_security_config.hpp"
 #include "scanner/android/axml.hpp"
 #include "scanner/android/proto_xml.hpp"
 #include "scanner/android/resources_pb.hpp"
@@ -91,7 +92,7 @@ void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntr
 }
 
 void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
-                                  const std::string& path, const std::string& prefix) {
+                                  const std::string& path, const std::string& prefix, bool nested) {
   // The manifest names it as a resolved file path ("res/xml/network_security_config.xml").
   if (path.empty() || path[0] == '@') return;
   std::string entry = layout.root + path;
@@ -103,6 +104,7 @@ void scan_network_security_config(ScanContext& ctx, const Archive& archive, cons
   std::uint32_t loc = ctx.evidence.add_location(where);
   // <domain> texts are the hosts the config names (cleartext or pinning exceptions).
   for (const auto& t : parsed.texts) add_string_evidence(ctx, t.text, loc, "network_security_config");
+  if (!ctx.nsc && !nested) ctx.nsc = android::read_network_security_config(parsed);
 }
 
 std::string version_file_path(std::string_view rel) {
@@ -228,7 +230,7 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
       if (part.name.empty()) part.name = m.split;
       std::uint32_t loc = ctx.evidence.add_location(manifest_loc);
       add_manifest_evidence(ctx, m, loc);
-      scan_network_security_config(ctx, archive, layout, m.network_security_config, prefix);
+      scan_network_security_config(ctx, archive, layout, m.network_security_config, prefix, part.kind == "nested");
       ctx.manifests.push_back({part, std::move(m)});
     } else {
       ctx.diags.error("android.manifest_unreadable", manifest_loc, "the manifest could not be decoded");

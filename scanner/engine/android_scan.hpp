@@ -33,9 +33,10 @@ void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEn
 bool is_text_asset(std::string_view rel);
 /// Searches a text asset (JSON, JS bundle, HTML, properties ...) for URLs.
 void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where);
-/// Reads the network security config the manifest names and records the domains it lists.
+/// Reads the network security config the manifest names, records the domains it lists, and
+/// keeps the app's own config (not a nested APK's) for the cleartext policy.
 void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
-                                  const std::string& path, const std::string& prefix);
+                                  const std::string& path, const std::string& prefix, bool nested);
 
 /// Scans a bare DEX or ELF file given as the input.
 void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location);

@@ -10,6 +10,7 @@
 #include "scanner/analysis/permissions.hpp"
 #include "scanner/apple/privacy_manifest.hpp"
 #include "scanner/android/manifest.hpp"
+#include "scanner/android/network_security_config.hpp"
 #include "scanner/bundle/archive.hpp"
 #include "scanner/engine/scan_options.hpp"
 #include "scanner/match/signature_db.hpp"
@@ -51,6 +52,7 @@ struct ScanContext {
   IosInfo ios;
   IosScanState ios_state;
   AppInfo app;  ///< identity read by the iOS passes (Android reads it from manifests afterwards)
+  std::optional<android::NetworkSecurityConfig> nsc;  ///< the app's own (first non-nested) config
 
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
 

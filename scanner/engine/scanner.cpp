@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "scanner/analysis/data_flows.hpp"
 #include "scanner/analysis/endpoint_report.hpp"
 #include "scanner/analysis/permissions.hpp"
 #include "scanner/engine/containers.hpp"
@@ -76,13 +77,52 @@ const PartManifest* base_manifest(const std::vector<PartManifest>& ms) {
   return nullptr;
 }
 
+// Android: a network security config decides (API 24+ ignores usesCleartextTraffic when one is
+// present); else usesCleartextTraffic; else the platform default (cleartext off from API 28).
+// iOS: ATS blocks cleartext unless NSAllowsArbitraryLoads, or an exception domain allows it.
+CleartextPolicy cleartext_policy(const ScanContext& ctx, const ScanResult& r) {
+  CleartextPolicy p;
+  if (r.app.platform == "ios") {
+    const auto& ats = ctx.ios.ats;
+    p.known = true;
+    p.default_allowed = ats.allows_arbitrary_loads.value_or(false);
+    p.source = ats.allows_arbitrary_loads.value_or(false) ? "NSAppTransportSecurity NSAllowsArbitraryLoads"
+                                                          : "App Transport Security default (HTTPS required)";
+    for (const auto& e : ats.exception_domains)
+      if (e.allows_insecure_http_loads)
+        p.rules.push_back({to_lower(e.domain), e.includes_subdomains.value_or(false), *e.allows_insecure_http_loads});
+    return p;
+  }
+  const PartManifest* base = base_manifest(ctx.manifests);
+  if (r.app.platform != "android" || !base) return p;
+  const auto& m = base->manifest;
+  p.known = true;
+  if (ctx.nsc && ctx.nsc->base_cleartext_permitted) {
+    p.default_allowed = *ctx.nsc->base_cleartext_permitted;
+    p.source = "network_security_config base-config";
+  } else if (m.uses_cleartext_traffic && !ctx.nsc) {
+    p.default_allowed = *m.uses_cleartext_traffic;
+    p.source = "android:usesCleartextTraffic";
+  } else {
+    p.default_allowed = m.target_sdk.value_or(1) < 28;
+    p.source = p.default_allowed ? "platform default (targetSdkVersion < 28)" : "platform default (targetSdkVersion >= 28)";
+  }
+  if (ctx.nsc)
+    for (const auto& d : ctx.nsc->domains)
+      if (d.cleartext_permitted) p.rules.push_back({to_lower(d.domain), d.include_subdomains, *d.cleartext_permitted});
+  return p;
+}
+
 }  // namespace
 
 Scanner::Scanner(const SignatureDb& db, ScanOptions options)
     : db_(db),
       options_(std::move(options)),
       extractor_(psl_),
-      required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {}
+      required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {
+  std::vector<std::string> errors;
+  jurisdictions_ = JurisdictionTable::load(db.dir() / "jurisdictions.json", errors);
+}
 
 ScanOutcome Scanner::scan(const std::string& path) const {
   ScanOutcome outcome;
@@ -146,6 +186,9 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     }
     r.app.parts = ctx.parts;
 
+    // Pass 3b: where the app allows cleartext traffic, so cleartext endpoints can be judged.
+    r.cleartext_policy = cleartext_policy(ctx, r);
+
     // Pass 4: hosts become domain evidence, so an SDK's own endpoints raise its confidence.
     {
       std::set<std::string> hosts;
@@ -179,6 +222,20 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     // Pass 7: endpoints, attributed to the SDK whose code holds them.
     // (Candidates were filtered, and counted, where the strings were read.)
     r.endpoints = build_endpoints(ctx.evidence, extractor_, psl_, db_, r.sdks, r.app.id, nullptr, options_.endpoints);
+    if (r.cleartext_policy.known)
+      for (auto& e : r.endpoints) e.cleartext_allowed = r.cleartext_policy.allows(e.host);
+
+    // Pass 7b: data flows per third party, measured against the home jurisdiction.
+    if (jurisdictions_) {
+      for (auto& e : r.endpoints)
+        if (!e.ip_literal) e.tld_country = jurisdictions_->cctld_country(e.host.substr(e.host.rfind('.') + 1));
+      if (auto home = jurisdictions_->home(options_.home_jurisdiction)) {
+        r.home_jurisdiction = home->code;
+        r.data_flows = build_data_flows(r, db_, *jurisdictions_, *home);
+      }
+    } else {
+      ctx.diags.warn("jurisdiction.table_missing", "", "signatures/jurisdictions.json not loaded: no data_flows");
+    }
 
     // Pass 8: iOS: usage-key permissions and the privacy-manifest audit, which need the SDKs and
     // endpoints found above.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "scanner/analysis/endpoints.hpp"
+#include "scanner/analysis/jurisdiction.hpp"
 #include "scanner/apple/privacy_manifest.hpp"
 #include "scanner/engine/scan_options.hpp"
 #include "scanner/match/signature_db.hpp"
@@ -26,6 +27,8 @@ class Scanner {
   ScanOutcome scan(const std::string& path) const;
 
   const SignatureDb& db() const { return db_; }
+  /// True when `code` names a home jurisdiction the jurisdiction table knows ("EU", "US" ...).
+  bool knows_home(std::string_view code) const { return jurisdictions_ && jurisdictions_->home(code).has_value(); }
   const ScanOptions& options() const { return options_; }
 
  private:
@@ -34,6 +37,7 @@ class Scanner {
   PublicSuffixList psl_;
   AddressExtractor extractor_;
   std::vector<apple::RequiredReasonCategory> required_reason_apis_;  ///< for the privacy-manifest audit
+  std::optional<JurisdictionTable> jurisdictions_;  ///< signatures/jurisdictions.json, for data_flows
 };
 
 }  // namespace sdkscope

@@ -110,6 +110,8 @@ struct EndpointInfo {
   std::string sdk;     ///< SDK id whose code holds it, or whose domain list names it
   std::string owner_id, owner_name, owner_country;  ///< from the domain table, else the SDK's vendor
   bool first_party = false;  ///< the app's own domain (from its id, or only its own code uses it)
+  std::optional<bool> cleartext_allowed;  ///< the app's policy lets cleartext reach this host (unknown for artifacts)
+  std::string tld_country;  ///< country of a country-code TLD (".cn" -> "CN"), "" for generic TLDs
   std::vector<EndpointSource> sources;
 };
 
@@ -180,6 +182,47 @@ struct IosInfo {
   std::vector<IosBundlePart> bundles;  ///< app, extensions, watch apps, frameworks
 };
 
+/// Where the app allows cleartext (http://, ws://) traffic: Android's usesCleartextTraffic and
+/// network security config, or iOS App Transport Security.
+struct CleartextPolicy {
+  bool known = false;
+  bool default_allowed = false;
+  std::string source;  ///< what decided the default ("network_security_config base-config", "targetSdkVersion >= 28" ...)
+  struct Rule {
+    std::string domain;
+    bool include_subdomains = false;
+    bool allowed = false;
+  };
+  std::vector<Rule> rules;
+
+  /// The most specific rule naming the host (exact, then subdomain rules), else the default.
+  bool allows(const std::string& host) const {
+    const Rule* best = nullptr;
+    for (const auto& r : rules) {
+      bool exact = host == r.domain;
+      bool sub = r.include_subdomains && host.size() > r.domain.size() &&
+                 host.compare(host.size() - r.domain.size(), r.domain.size(), r.domain) == 0 &&
+                 host[host.size() - r.domain.size() - 1] == '.';
+      if (!exact && !sub) continue;
+      if (!best || r.domain.size() > best->domain.size() || (exact && best->domain == r.domain)) best = &r;
+    }
+    return best ? best->allowed : default_allowed;
+  }
+};
+
+/// Data leaving the app for one third party (vendor): who, which SDKs, where, what it can get.
+struct DataFlow {
+  VendorInfo vendor;
+  std::vector<std::string> sdks;
+  std::vector<std::string> endpoints;       ///< hosts its SDKs' code holds or its domains name (capped)
+  std::vector<std::string> data;            ///< categories: what its SDKs document collecting + what the app's permissions let them read
+  std::vector<std::string> destinations;    ///< ISO countries: vendor HQ / data jurisdiction, endpoint owners, ccTLDs
+  bool cross_border = false;                ///< any destination outside the home jurisdiction
+  std::string legal_hook;                   ///< e.g. "GDPR Chapter V (Art. 44-50)"
+  std::vector<std::string> transfer_notes;  ///< per destination: adequacy or the safeguards a transfer needs
+  bool china = false;                       ///< the vendor or its parent chain is based in China
+};
+
 struct ScanResult {
   ScannerInfo scanner;
   InputInfo input;
@@ -187,8 +230,11 @@ struct ScanResult {
   std::vector<SdkFinding> sdks;
   std::vector<PermissionInfo> permissions;
   std::vector<EndpointInfo> endpoints;
+  std::string home_jurisdiction;  ///< what data_flows measure transfers against ("EU" by default)
+  std::vector<DataFlow> data_flows;
   std::vector<Diagnostic> diagnostics;
   IosInfo ios;  ///< reported only for iOS inputs
+  CleartextPolicy cleartext_policy;
   /// Scan statistics (entries read, classes, strings ...), reported for transparency.
   std::map<std::string, std::uint64_t> stats;
 };

@@ -112,6 +112,15 @@ TEST_CASE("APK: identity, SDKs with evidence, permissions, endpoints attributed 
   REQUIRE(asset);
   CHECK(asset->location == "assets/config.json");
   CHECK_FALSE(source_of("www.apache.org"));  // licence link filtered
+  // Cleartext: the config allows it for legacy.* only; usesCleartextTraffic is ignored beside a
+  // config, and targetSdk 34 turns the default off.
+  CHECK(r.cleartext_policy.known);
+  CHECK_FALSE(r.cleartext_policy.default_allowed);
+  CHECK(r.cleartext_policy.source == "platform default (targetSdkVersion >= 28)");
+  for (const auto& e : r.endpoints) {
+    if (e.host == "legacy.sdkscope-demo.net") CHECK((e.cleartext && e.cleartext_allowed == true));
+    if (e.host == "203.0.113.7") CHECK((e.cleartext && e.cleartext_allowed == false));
+  }
   CHECK(r.stats.at("endpoints.filtered.documentation") >= 1);
   bool nested = false;
   for (const auto& p : r.app.parts) nested |= p.kind == "nested" && p.path == "assets/plugins/plugin.apk";
