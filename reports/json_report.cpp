@@ -165,6 +165,12 @@ ordered_json report_to_json(const ScanResult& r) {
   ordered_json diags = ordered_json::array();
   for (const auto& d : r.diagnostics)
     diags.push_back({{"code", d.code}, {"severity", to_string(d.severity)}, {"where", d.where}, {"message", d.message}});
+  if (!r.filtered_endpoints.empty()) {
+    ordered_json filtered = ordered_json::array();
+    for (const auto& f : r.filtered_endpoints)
+      filtered.push_back({{"raw", f.raw}, {"reason", f.reason}, {"location", f.location}});
+    j["filtered_endpoints"] = filtered;
+  }
   j["home_jurisdiction"] = str_or_null(r.home_jurisdiction);
   ordered_json flows = ordered_json::array();
   for (const auto& f : r.data_flows) {

@@ -102,6 +102,7 @@ int run_scan(const ScanArgs& args) {
   ScanOptions opts = ScanOptions::standard();
   opts.path_basename_only = args.basename;
   opts.home_jurisdiction = args.home_jurisdiction;
+  opts.show_filtered = args.show_filtered;
   Scanner scanner(*db, opts);
   if (!scanner.knows_home(args.home_jurisdiction)) {
     std::fprintf(stderr, "sdkscope: unknown --home-jurisdiction '%s' (use EU, EEA or an ISO 3166-1 alpha-2 code)\n",

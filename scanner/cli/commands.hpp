@@ -20,6 +20,7 @@ struct ScanArgs {
   std::string output;  ///< -o FILE; "" = stdout
   bool basename = false;
   std::string home_jurisdiction = "EU";  ///< --home-jurisdiction
+  bool show_filtered = false;            ///< --show-filtered
 };
 
 struct SignaturesArgs {

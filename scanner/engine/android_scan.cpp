@@ -88,7 +88,7 @@ void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntr
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   std::uint32_t loc = ctx.evidence.add_location(where);
   // Whole files are searched for URLs only: a bare host must be a whole string, and a file is not.
-  for (auto& a : ctx.extract_addresses(text)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+  for (auto& a : ctx.extract_addresses(text, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
 }
 
 void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
@@ -151,7 +151,7 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   for (std::uint32_t i = 0; i < d.strings.size(); ++i) {
     const auto& s = d.strings[i];
     std::vector<AddressCandidate> found;
-    if (AddressExtractor::may_contain_address(s)) found = ctx.extract_addresses(s);
+    if (AddressExtractor::may_contain_address(s)) found = ctx.extract_addresses(s, loc);
     bool version = ctx.db.may_be_version_string(s);
     if (found.empty() && !version) continue;
     slot_of[i] = static_cast<std::uint32_t>(interesting.size());

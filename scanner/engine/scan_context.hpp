@@ -57,13 +57,18 @@ struct ScanContext {
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
 
   /// Addresses in `s`; every dropped candidate is counted under "endpoints.filtered.<reason>".
-  std::vector<AddressCandidate> extract_addresses(std::string_view s) {
+  /// With --show-filtered each drop is also listed with `location`, the entry it came from.
+  std::vector<AddressCandidate> extract_addresses(std::string_view s, std::uint32_t location) {
     filtered_scratch.clear();
     auto found = extractor.extract(s, &filtered_scratch);
-    for (const auto& f : filtered_scratch) ++stats["endpoints.filtered." + f.reason];
+    for (auto& f : filtered_scratch) {
+      ++stats["endpoints.filtered." + f.reason];
+      if (opts.show_filtered) filtered.insert({std::move(f.raw), std::move(f.reason), evidence.locations[location]});
+    }
     return found;
   }
   std::vector<FilteredAddress> filtered_scratch;
+  std::set<FilteredEndpoint> filtered;
 };
 
 /// "outer!/inner" location join; an empty prefix yields the inner name.

@@ -241,6 +241,8 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     // endpoints found above.
     if (ctx.ios.present || !ctx.ios.privacy_manifests.empty() || !ctx.ios.bundles.empty()) finish_ios(ctx, r);
 
+    r.filtered_endpoints.assign(ctx.filtered.begin(), ctx.filtered.end());
+
     // Pass 9: diagnostics and statistics, sorted for reproducible output.
     r.diagnostics = std::move(ctx.diags.items());
     std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "scanner/model/diagnostic.hpp"
@@ -210,6 +211,15 @@ struct CleartextPolicy {
   }
 };
 
+/// An address-like string dropped by the noise filters (reported with --show-filtered).
+struct FilteredEndpoint {
+  std::string raw, reason, location;
+  friend bool operator<(const FilteredEndpoint& a, const FilteredEndpoint& b) {
+    return std::tie(a.reason, a.raw, a.location) < std::tie(b.reason, b.raw, b.location);
+  }
+  friend bool operator==(const FilteredEndpoint&, const FilteredEndpoint&) = default;
+};
+
 /// Data leaving the app for one third party (vendor): who, which SDKs, where, what it can get.
 struct DataFlow {
   VendorInfo vendor;
@@ -230,6 +240,7 @@ struct ScanResult {
   std::vector<SdkFinding> sdks;
   std::vector<PermissionInfo> permissions;
   std::vector<EndpointInfo> endpoints;
+  std::vector<FilteredEndpoint> filtered_endpoints;  ///< only with ScanOptions::show_filtered
   std::string home_jurisdiction;  ///< what data_flows measure transfers against ("EU" by default)
   std::vector<DataFlow> data_flows;
   std::vector<Diagnostic> diagnostics;

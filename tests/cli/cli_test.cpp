@@ -157,3 +157,21 @@ TEST_CASE("signatures subcommands") {
   CHECK(bad.err.find("unknown vendor 'ghost'") != std::string::npos);
   CHECK(cli("scan " + q(demo_apk()) + " --signatures " + q(dir)).code == 2);
 }
+
+TEST_CASE("--show-filtered lists dropped candidates with reasons; --home-jurisdiction is checked") {
+  auto r = cli("scan " + q(demo_apk()) + " --format json --show-filtered");
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  bool ns = false;
+  for (const auto& f : j["filtered_endpoints"])
+    ns |= f["raw"] == "http://schemas.android.com/apk/res/android" && f["reason"] == "xml_namespace" && f["location"] == "classes.dex";
+  CHECK(ns);
+  auto plain = nlohmann::json::parse(cli("scan " + q(demo_apk()) + " --format json").out);
+  CHECK_FALSE(plain.contains("filtered_endpoints"));
+  CHECK(plain["home_jurisdiction"] == "EU");
+  auto us = nlohmann::json::parse(cli("scan " + q(demo_apk()) + " --format json --home-jurisdiction us").out);
+  CHECK(us["home_jurisdiction"] == "US");
+  auto bad = cli("scan " + q(demo_apk()) + " --home-jurisdiction Narnia");
+  CHECK(bad.code == 2);
+  CHECK(lines(bad.err) == 1);
+}
