@@ -76,6 +76,66 @@ bool is_text_asset(std::string_view rel) {
   return false;
 }
 
+// Splits script / markup text into code and comments. Library bundles carry their licence and
+// documentation links in comments; those are not endpoints the app talks to. Strings are
+// tracked so "http://x" inside a literal is not mistaken for a // comment; a regex literal that
+// holds a quote can confuse the split, which only moves text between the two sides.
+void split_comments(std::string_view text, bool markup, std::string& code, std::string& comments) {
+  code.reserve(text.size());
+  enum class State { Code, Single, Double, Template, Line, Block, Markup } st = State::Code;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    switch (st) {
+      case State::Code:
+        if (c == '/' && next == '/' && (i == 0 || text[i - 1] != ':')) st = State::Line;
+        else if (c == '/' && next == '*') st = State::Block;
+        else if (markup && text.compare(i, 4, "<!--") == 0) st = State::Markup;
+        else {
+          if (c == '\'') st = State::Single;
+          else if (c == '"') st = State::Double;
+          else if (c == '`') st = State::Template;
+          code += c;
+          continue;
+        }
+        comments += ' ';
+        break;
+      case State::Single:
+      case State::Double:
+      case State::Template: {
+        code += c;
+        char quote = st == State::Single ? '\'' : st == State::Double ? '"' : '`';
+        if (c == '\\' && i + 1 < text.size()) code += text[++i];
+        else if (c == quote || (c == '\n' && st != State::Template)) st = State::Code;
+        break;
+      }
+      case State::Line:
+        comments += c;
+        if (c == '\n') {
+          st = State::Code;
+          code += c;
+        }
+        break;
+      case State::Block:
+        comments += c;
+        if (c == '*' && next == '/') {
+          comments += next;
+          ++i;
+          st = State::Code;
+        }
+        break;
+      case State::Markup:
+        comments += c;
+        if (text.compare(i, 3, "-->") == 0) {
+          comments += "->";
+          i += 2;
+          st = State::Code;
+        }
+        break;
+    }
+  }
+}
+
 void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where) {
   constexpr std::uint64_t kMaxTextAsset = 32ull << 20;  // a JS bundle is a few MB; larger text is data
   if (e.size > kMaxTextAsset) {
@@ -88,7 +148,20 @@ void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntr
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   std::uint32_t loc = ctx.evidence.add_location(where);
   // Whole files are searched for URLs only: a bare host must be a whole string, and a file is not.
-  for (auto& a : ctx.extract_addresses(text, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+  bool script = ends_with(where, ".js") || ends_with(where, ".bundle") || ends_with(where, ".jsbundle");
+  bool markup = ends_with(where, ".html") || ends_with(where, ".htm");
+  if (!script && !markup) {
+    for (auto& a : ctx.extract_addresses(text, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+    return;
+  }
+  std::string code, comments;
+  split_comments(text, markup, code, comments);
+  for (auto& a : ctx.extract_addresses(code, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+  // URLs in comments are licence, documentation and changelog links: counted and listed, not reported.
+  for (auto& a : ctx.extractor.extract(comments)) {
+    ++ctx.stats["endpoints.filtered.comment"];
+    if (ctx.opts.show_filtered) ctx.filtered.insert({std::move(a.raw), "comment", where});
+  }
 }
 
 void scan_network_security_config(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,

@@ -31,6 +31,8 @@ void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEn
 /// Text files that carry addresses: config JSON, properties, web pages and JS bundles (React
 /// Native's index.android.bundle / main.jsbundle, Cordova and Capacitor www/).
 bool is_text_asset(std::string_view rel);
+/// Splits JavaScript (and, with `markup`, HTML) into code and comment text.
+void split_comments(std::string_view text, bool markup, std::string& code, std::string& comments);
 /// Searches a text asset (JSON, JS bundle, HTML, properties ...) for URLs.
 void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where);
 /// Reads the network security config the manifest names, records the domains it lists, and
