@@ -54,7 +54,9 @@ constexpr std::array<std::string_view, 18> kXmlNamespaceHosts = {
     "schemas.microsoft.com", "purl.org", "schemas.xmlsoap.org", "xml.apache.org", "xml.org", "www.xml.org",
     "json-schema.org", "schema.org", "relaxng.org", "xmlns.jcp.org", "java.sun.com", "schemas.openxmlformats.org"};
 // Documentation, specification and licence sites: links in strings, not traffic.
-constexpr std::array<std::string_view, 30> kDocumentationHosts = {
+constexpr std::array<std::string_view, 36> kDocumentationHosts = {
+    "www.openssl.org", "openssl.org", "console.firebase.google.com", "support.google.com", "gcc.gnu.org",
+    "capacitorjs.com",
     "www.apache.org", "apache.org",        "opensource.org",       "www.opensource.org", "www.gnu.org",
     "gnu.org",        "fsf.org",           "creativecommons.org",  "developer.android.com", "d.android.com",
     "source.android.com", "docs.oracle.com", "stackoverflow.com",  "tools.ietf.org",     "www.ietf.org",
@@ -124,6 +126,8 @@ bool valid_hostname(std::string_view h) {
   return label > 0;
 }
 
+bool starts_with_sv(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
 std::string_view last_label(std::string_view h) {
   auto dot = h.rfind('.');
   return dot == std::string_view::npos ? h : h.substr(dot + 1);
@@ -149,6 +153,27 @@ std::size_t next_url_end(std::string_view text, std::size_t start, std::size_t f
     ++end;
   }
   return end;
+}
+
+// URLs whose host is real but whose path says they are not traffic: OAuth scope names
+// (https://www.googleapis.com/auth/drive is an identifier), links to source, issues and wikis in
+// log and error messages, developer documentation, XML namespaces under a project site.
+std::string path_filter_reason(std::string_view host, std::string_view path) {
+  auto has = [&](std::string_view part) { return path.find(part) != std::string_view::npos; };
+  if (host == "www.googleapis.com" && starts_with_sv(path, "/auth/")) return "oauth_scope";
+  if ((host == "github.com" || host == "gist.github.com" || host == "gitlab.com" || host == "bitbucket.org") &&
+      (has("/issues") || has("/commit") || has("/wiki") || has("/blob/") || has("/pull/") || has("/tree/") ||
+       has("/releases") || host == "gist.github.com"))
+    return "documentation";
+  if (host == "android.googlesource.com" || host == "chromium.googlesource.com") return "documentation";
+  if (has("/wiki/")) return "documentation";
+  bool doc_host = starts_with_sv(host, "developer.") || starts_with_sv(host, "developers.") || starts_with_sv(host, "docs.") ||
+                  starts_with_sv(host, "dev.") || starts_with_sv(host, "help.") || starts_with_sv(host, "support.");
+  if (doc_host && (starts_with_sv(path, "/docs") || starts_with_sv(path, "/doc/") || has("/help") || has("/guide")))
+    return "documentation";
+  if ((starts_with_sv(path, "/ns/") || starts_with_sv(path, "/xmlns/")) && path.find('?') == std::string_view::npos)
+    return "xml_namespace";
+  return {};
 }
 
 }  // namespace
@@ -268,6 +293,7 @@ std::optional<AddressCandidate> AddressExtractor::parse_url(std::string_view url
     if (!known) return drop(network ? "invalid_host" : "app_scheme");
   }
   if (auto reason = host_filter_reason(c); !reason.empty()) return drop(reason);
+  if (auto reason = path_filter_reason(c.host, c.path); !reason.empty()) return drop(reason);
   // Trim punctuation that ends a sentence rather than the URL.
   while (!c.path.empty() && std::string_view(".,;:)]!").find(c.path.back()) != std::string_view::npos) c.path.pop_back();
   c.url = c.scheme + "://" + (c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host) +

@@ -99,6 +99,15 @@ TEST_CASE("noise filters name their reason") {
   CHECK(reason("weixin://dl/business") == "app_scheme");
   CHECK(reason("myapp://open.bigco.cn/path") == "kept");  // custom scheme, real host
   CHECK(reason("http://no_tld_host/x") == "invalid_host");
+  CHECK(reason("https://www.googleapis.com/auth/drive.file") == "oauth_scope");
+  CHECK(reason("https://www.googleapis.com/upload/drive/v3/files") == "kept");
+  CHECK(reason("https://github.com/square/leakcanary/issues/177") == "documentation");
+  CHECK(reason("https://github.com/x/y/commit/abc") == "documentation");
+  CHECK(reason("https://api.github.com/repos/x/y") == "kept");
+  CHECK(reason("http://netty.io/wiki/reference-counted-objects.html") == "documentation");
+  CHECK(reason("https://developers.facebook.com/docs/android/getting-started") == "documentation");
+  CHECK(reason("https://graph.facebook.com/v2.0/me") == "kept");
+  CHECK(reason("http://cordova.apache.org/ns/1.0") == "xml_namespace");
 }
 
 TEST_CASE("may_contain_address is a cheap superset") {
