@@ -159,6 +159,7 @@ ordered_json report_to_json(const ScanResult& r) {
                    {"first_party", e.first_party},
                    {"cleartext_allowed", opt(e.cleartext_allowed)},
                    {"tld_country", str_or_null(e.tld_country)},
+                   {"geo_country", str_or_null(e.geo_country)},
                    {"sources", srcs}});
   }
   j["endpoints"] = eps;

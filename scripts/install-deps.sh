@@ -9,9 +9,9 @@ pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   # libraries
   liblief-dev libzip-dev zlib1g-dev libpugixml-dev libfmt-dev nlohmann-json3-dev doctest-dev
-  libre2-dev libpsl-dev libplist-dev libssl-dev libcli11-dev libvalijson-dev publicsuffix
+  libre2-dev libpsl-dev libplist-dev libssl-dev libcli11-dev libvalijson-dev publicsuffix libmaxminddb-dev
   # fixture generators and reference decoders used by tests
-  aapt dexdump libsmali-java default-jdk-headless zip unzip libplist-utils protobuf-compiler python3
+  aapt dexdump libsmali-java default-jdk-headless zip unzip libplist-utils protobuf-compiler python3 mmdb-bin hyperfine
   clang-14 lld-14 llvm-14
 )
 missing=()

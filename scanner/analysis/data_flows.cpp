@@ -41,6 +41,7 @@ std::vector<DataFlow> build_data_flows(const ScanResult& r, const SignatureDb& d
     acc.endpoints.insert(e.host);
     if (!e.owner_country.empty()) acc.destinations.insert(e.owner_country);
     if (!e.tld_country.empty()) acc.destinations.insert(e.tld_country);
+    if (!e.geo_country.empty()) acc.destinations.insert(e.geo_country);
   }
 
   std::vector<DataFlow> out;

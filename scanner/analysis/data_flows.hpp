@@ -13,7 +13,8 @@ namespace sdkscope {
 /// Builds one flow per vendor of the detected SDKs (sub-components fold into their vendor).
 /// Data categories: what each SDK record documents collecting, plus the data categories of the
 /// app's permissions the SDK is documented to need. Destinations: the vendor's HQ (or its data
-/// jurisdiction), the owners of its SDKs' endpoints, and their country-code TLDs. Sorted by vendor id.
+/// jurisdiction), the owners of its SDKs' endpoints, their country-code TLDs, and (--geoip) the
+/// countries of its IP literals. Sorted by vendor id.
 std::vector<DataFlow> build_data_flows(const ScanResult& r, const SignatureDb& db, const JurisdictionTable& table,
                                        const Jurisdiction& home);
 

@@ -103,7 +103,12 @@ int run_scan(const ScanArgs& args) {
   opts.path_basename_only = args.basename;
   opts.home_jurisdiction = args.home_jurisdiction;
   opts.show_filtered = args.show_filtered;
+  opts.geoip_path = args.geoip;
   Scanner scanner(*db, opts);
+  if (!scanner.geoip_error().empty()) {
+    std::fprintf(stderr, "sdkscope: --geoip %s: %s\n", args.geoip.c_str(), scanner.geoip_error().c_str());
+    return kExitError;
+  }
   if (!scanner.knows_home(args.home_jurisdiction)) {
     std::fprintf(stderr, "sdkscope: unknown --home-jurisdiction '%s' (use EU, EEA or an ISO 3166-1 alpha-2 code)\n",
                  args.home_jurisdiction.c_str());

@@ -21,6 +21,7 @@ struct ScanArgs {
   bool basename = false;
   std::string home_jurisdiction = "EU";  ///< --home-jurisdiction
   bool show_filtered = false;            ///< --show-filtered
+  std::string geoip;                     ///< --geoip FILE.mmdb
 };
 
 struct SignaturesArgs {

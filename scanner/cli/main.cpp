@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--extra-signatures", scan.common.extra_signatures,
                        "Additional signature directory loaded beside ours, e.g. from import-exodus (repeatable)");
   scan_cmd->add_flag("--basename", scan.basename, "Report only the input's file name, not its path (reproducible output)");
+  scan_cmd->add_option("--geoip", scan.geoip,
+                       "MaxMind DB (.mmdb) to place IP literals found in the app; nothing is resolved or fetched");
   scan_cmd->add_flag("--show-filtered", scan.show_filtered,
                      "List the address-like strings the endpoint noise filters dropped, with the reason");
   scan_cmd->add_option("--home-jurisdiction", scan.home_jurisdiction,

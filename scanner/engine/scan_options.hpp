@@ -17,6 +17,8 @@ struct ScanOptions {
   EndpointOptions endpoints;
   /// Report the input path as given (default) or only its file name (for reproducible goldens).
   bool path_basename_only = false;
+  /// MaxMind DB the user supplies to place IP literals (--geoip); "" = none. Never fetched.
+  std::string geoip_path;
   /// List every candidate the endpoint noise filters dropped, with its reason (--show-filtered).
   bool show_filtered = false;
   /// Home jurisdiction data_flows measure transfers against: "EU", "EEA" or an ISO country code.

@@ -122,6 +122,10 @@ Scanner::Scanner(const SignatureDb& db, ScanOptions options)
       required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {
   std::vector<std::string> errors;
   jurisdictions_ = JurisdictionTable::load(db.dir() / "jurisdictions.json", errors);
+  if (!options_.geoip_path.empty()) {
+    geoip_ = GeoIp::open(options_.geoip_path, &geoip_error_);
+    if (!geoip_ && geoip_error_.empty()) geoip_error_ = "cannot open";
+  }
 }
 
 ScanOutcome Scanner::scan(const std::string& path) const {
@@ -226,6 +230,9 @@ ScanOutcome Scanner::scan(const std::string& path) const {
       for (auto& e : r.endpoints) e.cleartext_allowed = r.cleartext_policy.allows(e.host);
 
     // Pass 7b: data flows per third party, measured against the home jurisdiction.
+    if (geoip_)
+      for (auto& e : r.endpoints)
+        if (e.ip_literal) e.geo_country = geoip_->country(e.host);
     if (jurisdictions_) {
       for (auto& e : r.endpoints)
         if (!e.ip_literal) e.tld_country = jurisdictions_->cctld_country(e.host.substr(e.host.rfind('.') + 1));

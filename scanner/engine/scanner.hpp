@@ -6,6 +6,7 @@
 #include <string>
 
 #include "scanner/analysis/endpoints.hpp"
+#include "scanner/analysis/geoip.hpp"
 #include "scanner/analysis/jurisdiction.hpp"
 #include "scanner/apple/privacy_manifest.hpp"
 #include "scanner/engine/scan_options.hpp"
@@ -28,6 +29,8 @@ class Scanner {
 
   const SignatureDb& db() const { return db_; }
   /// True when `code` names a home jurisdiction the jurisdiction table knows ("EU", "US" ...).
+  /// The error opening options.geoip_path ("" when none was given or it opened).
+  const std::string& geoip_error() const { return geoip_error_; }
   bool knows_home(std::string_view code) const { return jurisdictions_ && jurisdictions_->home(code).has_value(); }
   const ScanOptions& options() const { return options_; }
 
@@ -38,6 +41,8 @@ class Scanner {
   AddressExtractor extractor_;
   std::vector<apple::RequiredReasonCategory> required_reason_apis_;  ///< for the privacy-manifest audit
   std::optional<JurisdictionTable> jurisdictions_;  ///< signatures/jurisdictions.json, for data_flows
+  std::optional<GeoIp> geoip_;
+  std::string geoip_error_;
 };
 
 }  // namespace sdkscope

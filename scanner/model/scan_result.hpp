@@ -113,6 +113,7 @@ struct EndpointInfo {
   bool first_party = false;  ///< the app's own domain (from its id, or only its own code uses it)
   std::optional<bool> cleartext_allowed;  ///< the app's policy lets cleartext reach this host (unknown for artifacts)
   std::string tld_country;  ///< country of a country-code TLD (".cn" -> "CN"), "" for generic TLDs
+  std::string geo_country;  ///< IP literals: country from the user's --geoip database, "" otherwise
   std::vector<EndpointSource> sources;
 };
 

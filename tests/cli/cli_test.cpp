@@ -175,3 +175,16 @@ TEST_CASE("--show-filtered lists dropped candidates with reasons; --home-jurisdi
   CHECK(bad.code == 2);
   CHECK(lines(bad.err) == 1);
 }
+
+TEST_CASE("--geoip places IP literals from a local database; a bad file is exit 2") {
+  auto r = cli("scan " + q(demo_apk()) + " --format json --geoip " + q(testdata("geoip/test-country.mmdb")));
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  bool placed = false;
+  for (const auto& e : j["endpoints"])
+    if (e["host"] == "203.0.113.7") placed = e["geo_country"] == "JP";
+  CHECK(placed);
+  auto bad = cli("scan " + q(demo_apk()) + " --geoip /nonexistent.mmdb");
+  CHECK(bad.code == 2);
+  CHECK(lines(bad.err) == 1);
+}
