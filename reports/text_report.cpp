@@ -125,7 +125,10 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
   std::size_t cleartext = static_cast<std::size_t>(
       std::count_if(r.endpoints.begin(), r.endpoints.end(), [](const EndpointInfo& e) { return e.cleartext; }));
   line("");
-  line(st.bold(fmt::format("Endpoints ({}; {} cleartext)", r.endpoints.size(), cleartext)));
+  std::size_t cleartext_allowed = static_cast<std::size_t>(std::count_if(
+      r.endpoints.begin(), r.endpoints.end(), [](const EndpointInfo& e) { return e.cleartext && e.cleartext_allowed == true; }));
+  line(st.bold(fmt::format("Endpoints ({}; {} cleartext, {} of them allowed by the app's cleartext policy)", r.endpoints.size(),
+                           cleartext, cleartext_allowed)));
   shown = 0;
   for (const auto& e : r.endpoints) {
     if (shown++ >= opts.max_endpoints) {
@@ -136,8 +139,8 @@ std::string write_text_report(const ScanResult& r, const TextOptions& opts) {
     if (addr.size() > 70) addr = addr.substr(0, 67) + "...";
     std::string owner = e.owner_name.empty() ? (e.first_party ? "(first party)" : "")
                                              : e.owner_name + (e.owner_country.empty() ? "" : " (" + e.owner_country + ")");
-    line(fmt::format("  {}{}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(owner, 26), pad(e.sdk, 22),
-                     e.cleartext ? st.red("cleartext") : ""));
+    std::string flag = !e.cleartext ? "" : e.cleartext_allowed == true ? st.red("cleartext, allowed") : "cleartext";
+    line(fmt::format("  {}{}{}{}{}", pad(addr, 72), pad(e.domain, 24), pad(owner, 26), pad(e.sdk, 22), flag));
   }
 
   if (!r.data_flows.empty()) {

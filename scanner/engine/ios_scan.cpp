@@ -74,7 +74,7 @@ void add_info_evidence(ScanContext& ctx, const apple::InfoPlist& info, const std
   std::uint32_t loc = ctx.evidence.add_location(where);
   for (const auto& k : info.keys) ctx.evidence.facts.push_back({EvidenceKind::PlistKey, k, loc});
   for (const auto& id : info.skadnetwork_ids) ctx.evidence.facts.push_back({EvidenceKind::SkAdNetwork, id, loc});
-  for (const auto& d : info.ats.exception_domains) ctx.evidence.addresses.push_back({d.domain, loc, "Info.plist"});
+  for (const auto& d : info.ats.exception_domains) add_string_evidence(ctx, to_lower(d.domain), loc, "Info.plist");
 }
 
 AtsInfo to_model(const apple::AtsSettings& a) {

@@ -77,6 +77,8 @@ TEST_CASE("APK: identity, SDKs with evidence, permissions, endpoints attributed 
       CHECK(e.sdk == "tencent.bugly");
       REQUIRE_FALSE(e.sources.empty());
       CHECK(e.sources[0].holder == "com.tencent.bugly.crashreport.CrashReport");
+      CHECK(e.owner_name == "Tencent");  // from the domain table
+      CHECK(e.owner_country == "CN");
     }
     if (e.url == "https://api.sdkscope-demo.net/v2/login") {
       own_endpoint = true;

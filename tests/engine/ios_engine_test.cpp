@@ -61,6 +61,12 @@ void check_app(const ScanResult& r) {
   CHECK(r.ios.ats.allows_arbitrary_loads == false);
   CHECK_FALSE(r.ios.ats.exception_domains.empty());
   CHECK_FALSE(r.ios.skadnetwork_ids.empty());
+  // ATS decides the cleartext policy; its exception domains go through endpoint extraction
+  // (here all example.* names, so they are counted as filtered).
+  CHECK(r.cleartext_policy.known);
+  CHECK_FALSE(r.cleartext_policy.default_allowed);
+  CHECK_FALSE(r.cleartext_policy.rules.empty());
+  CHECK(r.stats.at("endpoints.filtered.example_domain") >= 1);
   REQUIRE(r.ios.provisioning);
   CHECK_FALSE(r.ios.provisioning->team_id.empty());
   CHECK_FALSE(r.ios.privacy_manifests.empty());
