@@ -1,6 +1,7 @@
 #include "scanner/match/exodus_import.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -9,43 +10,46 @@ namespace sdkscope {
 
 namespace {
 
-// "com\\.foo\\.bar\\." or "com.foo.bar." -> "com.foo.bar"; "" when it is a real regex.
-std::string plain_prefix(std::string sig) {
+// An Exodus signature alternative as a literal ("com\\.foo\\.bar\\." -> "com.foo.bar."), or
+// nullopt when it is a real regex (wildcards, classes, groups, anchors). `allowed` says which
+// characters a literal of this kind may hold; `lower` folds ASCII upper case (host names).
+template <typename Allowed>
+std::optional<std::string> unescape_literal(const std::string& sig, Allowed allowed, bool lower) {
   std::string out;
   for (std::size_t i = 0; i < sig.size(); ++i) {
     char c = sig[i];
     if (c == '\\' && i + 1 < sig.size() && sig[i + 1] == '.') {
       out += '.';
       ++i;
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.') {
+    } else if (lower && c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+    } else if (allowed(c)) {
       out += c;
     } else {
-      return {};  // wildcard, class, group or anchor: not a plain prefix
+      return std::nullopt;
     }
   }
-  while (!out.empty() && out.back() == '.') out.pop_back();
-  if (out.empty() || out.front() == '.' || out.find("..") != std::string::npos || out.find('.') == std::string::npos) return {};
   return out;
 }
 
-std::string plain_host(std::string sig) {
-  std::string out;
-  for (std::size_t i = 0; i < sig.size(); ++i) {
-    char c = sig[i];
-    if (c == '\\' && i + 1 < sig.size() && sig[i + 1] == '.') {
-      out += '.';
-      ++i;
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.') {
-      out += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
-      return {};
-    }
-  }
-  while (!out.empty() && out.front() == '.') out.erase(out.begin());
-  if (out.find('.') == std::string::npos || out.back() == '.') return {};
-  return out;
+bool alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// "com.foo.bar." -> "com.foo.bar"; "" when it is a regex or not a dotted package.
+std::string plain_prefix(const std::string& sig) {
+  auto out = unescape_literal(sig, [](char c) { return alnum(c) || c == '_' || c == '.'; }, false);
+  if (!out) return {};
+  while (!out->empty() && out->back() == '.') out->pop_back();
+  if (out->empty() || out->front() == '.' || out->find("..") != std::string::npos || out->find('.') == std::string::npos) return {};
+  return *out;
+}
+
+// "api\\.foo\\.io" -> "api.foo.io"; "" when it is a regex or not a dotted host.
+std::string plain_host(const std::string& sig) {
+  auto out = unescape_literal(sig, [](char c) { return alnum(c) || c == '-' || c == '.'; }, true);
+  if (!out) return {};
+  while (!out->empty() && out->front() == '.') out->erase(out->begin());
+  if (out->find('.') == std::string::npos || out->back() == '.') return {};
+  return *out;
 }
 
 std::vector<std::string> split_alternatives(const std::string& s) {
