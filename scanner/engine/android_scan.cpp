@@ -151,12 +151,12 @@ void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntr
   bool script = ends_with(where, ".js") || ends_with(where, ".bundle") || ends_with(where, ".jsbundle");
   bool markup = ends_with(where, ".html") || ends_with(where, ".htm");
   if (!script && !markup) {
-    for (auto& a : ctx.extract_addresses(text, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+    for (auto& a : ctx.extract_addresses(text, loc)) ctx.add_address(std::move(a), loc, "");
     return;
   }
   std::string code, comments;
   split_comments(text, markup, code, comments);
-  for (auto& a : ctx.extract_addresses(code, loc)) ctx.evidence.addresses.push_back({std::move(a.raw), loc, ""});
+  for (auto& a : ctx.extract_addresses(code, loc)) ctx.add_address(std::move(a), loc, "");
   // URLs in comments are licence, documentation and changelog links: counted and listed, not reported.
   for (auto& a : ctx.extractor.extract(comments)) {
     ++ctx.stats["endpoints.filtered.comment"];
@@ -239,8 +239,8 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   }
   for (const auto& item : interesting) {
     for (const auto& c : item.addresses) {
-      if (item.holders.empty()) ctx.evidence.addresses.push_back({c.raw, loc, ""});
-      for (auto cls : item.holders) ctx.evidence.addresses.push_back({c.raw, loc, d.classes[cls]});
+      if (item.holders.empty()) ctx.add_address(c, loc, "");
+      for (auto cls : item.holders) ctx.add_address(c, loc, d.classes[cls]);
     }
     if (item.version) {
       const auto& s = d.strings[item.string_idx];

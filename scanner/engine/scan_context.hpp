@@ -67,6 +67,10 @@ struct ScanContext {
     }
     return found;
   }
+  /// Records an address candidate found in a string held by `holder`.
+  void add_address(AddressCandidate c, std::uint32_t location, const std::string& holder) {
+    evidence.addresses.push_back({std::move(c.raw), location, holder, c.ip_literal ? std::string() : std::move(c.host)});
+  }
   std::vector<FilteredAddress> filtered_scratch;
   std::set<FilteredEndpoint> filtered;
 };

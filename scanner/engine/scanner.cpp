@@ -197,8 +197,7 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     {
       std::set<std::string> hosts;
       for (const auto& a : ctx.evidence.addresses)
-        for (const auto& c : extractor_.extract(a.value))
-          if (!c.ip_literal) hosts.insert(c.host);
+        if (!a.host.empty()) hosts.insert(a.host);
       std::uint32_t loc = ctx.evidence.add_location("strings");
       for (const auto& h : hosts) ctx.evidence.facts.push_back({EvidenceKind::Domain, h, loc});
     }

@@ -41,6 +41,7 @@ struct AddressString {
   std::string value;         ///< the raw candidate (a URL, host or IP literal)
   std::uint32_t location = 0;
   std::string holder;        ///< class (DEX) or binary that loads it; "" when unknown
+  std::string host;          ///< the candidate's host name, "" for IP literals (kept for domain evidence)
 };
 
 /// A version an artifact reveals for a signature record (resolved by the engine through the
