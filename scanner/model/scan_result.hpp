@@ -234,6 +234,82 @@ struct DataFlow {
   bool china = false;                       ///< the vendor or its parent chain is based in China
 };
 
+
+/// One entry of the check catalogue (signatures/checks.json) or a policy rule: what SARIF calls a
+/// rule. Carried in the result so every writer can describe a finding without the database.
+struct CheckInfo {
+  std::string id;          ///< stable: "android.transport.cleartext_allowed", "policy.deny_vendor_country"
+  std::string title;
+  std::string category;    ///< transport, configuration, crypto, secrets, fingerprinting, input_capture,
+                           ///< dynamic_code, anti_analysis, concealment, privacy, policy
+  std::string platform;    ///< "android", "ios" or "any"
+  std::string severity;    ///< default severity: "critical", "high", "medium", "low", "info"
+  std::string confidence;  ///< default confidence: "high", "medium", "low"
+  std::string description;  ///< one paragraph: what it means and why it matters
+  std::string remediation;
+  std::vector<std::string> cwe;         ///< "CWE-319"
+  std::vector<std::string> masvs;       ///< OWASP MASVS v2 control ids: "MASVS-NETWORK-1"
+  std::vector<std::string> references;  ///< URLs (platform docs, MASTG tests)
+};
+
+/// Where one piece of a finding's evidence sits.
+struct FindingLocation {
+  std::string artifact;  ///< entry inside the bundle: "classes2.dex", "split.apk!/lib/arm64-v8a/libx.so",
+                         ///< "AndroidManifest.xml", "Payload/X.app/Info.plist"; "" for the input as a whole
+  std::string logical;   ///< class, component, binary symbol, plist key path, host
+  std::string detail;    ///< what was seen there: "calls javax.crypto.Cipher.getInstance", "const-string \"DESede\""
+  std::string sdk;       ///< SDK id whose code holds it ("" for the app's own code or unknown)
+  friend bool operator<(const FindingLocation& a, const FindingLocation& b) {
+    return std::tie(a.artifact, a.logical, a.detail, a.sdk) < std::tie(b.artifact, b.logical, b.detail, b.sdk);
+  }
+  friend bool operator==(const FindingLocation&, const FindingLocation&) = default;
+};
+
+/// One check (or policy rule) that fired on this input.
+struct Finding {
+  std::string check;       ///< CheckInfo::id
+  std::string title;       ///< the check's title
+  std::string category;
+  std::string severity;    ///< may differ from the check's default (e.g. raised when an SDK is involved)
+  std::string confidence;
+  std::string message;     ///< one sentence specific to this input
+  std::vector<std::string> sdks;  ///< SDKs whose code holds the evidence, sorted
+  std::vector<FindingLocation> evidence;  ///< sorted, capped at kMaxFindingEvidence
+  std::size_t evidence_total = 0;  ///< evidence items before the cap
+  bool waived = false;             ///< a policy allowlist entry covers it (kept for the record, not counted)
+  std::string waiver;              ///< the allowlist entry's justification when waived
+};
+inline constexpr std::size_t kMaxFindingEvidence = 20;
+
+/// The policy gate's verdict (--policy FILE).
+struct PolicyVerdict {
+  bool evaluated = false;
+  std::string name;     ///< the policy's "name"
+  std::string path;     ///< file it was read from (as given)
+  bool passed = true;   ///< no unwaived violation
+  std::size_t violations = 0;  ///< unwaived policy findings
+  struct Waiver {
+    std::string rule;           ///< allowlist entry's target: a check id, "sdk:ID", "vendor:ID", "domain:HOST"
+    std::string justification;
+    std::string expires;        ///< YYYY-MM-DD or ""
+    bool expired = false;       ///< an expired entry waives nothing and is itself reported
+    std::size_t used = 0;       ///< findings it waived
+  };
+  std::vector<Waiver> waivers;
+};
+
+/// How much of the code the SDK matching could see: packers and heavy renaming hide SDKs, so an
+/// empty or short SDK list is then not evidence of absence.
+struct AnalysisCoverage {
+  std::vector<std::string> packers;    ///< packer / protector ids detected ("jiagu", "legu" ...)
+  std::size_t classes = 0;             ///< classes defined in DEX / JAR code
+  std::size_t short_name_classes = 0;  ///< classes whose simple name is one or two letters
+  double short_name_ratio = 0;         ///< short_name_classes / classes
+  bool encrypted_code = false;         ///< DEX or binaries stored encrypted (assets, FairPlay)
+  bool sdk_list_incomplete = false;    ///< the SDK list may miss SDKs (see notes)
+  std::vector<std::string> notes;      ///< why, one sentence each
+};
+
 struct ScanResult {
   ScannerInfo scanner;
   InputInfo input;
@@ -247,6 +323,10 @@ struct ScanResult {
   std::vector<Diagnostic> diagnostics;
   IosInfo ios;  ///< reported only for iOS inputs
   CleartextPolicy cleartext_policy;
+  std::vector<Finding> findings;  ///< sorted by severity (critical first), then check id
+  std::vector<CheckInfo> checks;  ///< descriptors of every check and policy rule evaluated, sorted by id
+  PolicyVerdict policy;
+  AnalysisCoverage coverage;
   /// Scan statistics (entries read, classes, strings ...), reported for transparency.
   std::map<std::string, std::uint64_t> stats;
 };
