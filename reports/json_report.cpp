@@ -1,5 +1,7 @@
 #include "reports/json_report.hpp"
 
+#include <set>
+
 namespace sdkscope {
 
 namespace {
@@ -196,6 +198,67 @@ ordered_json report_to_json(const ScanResult& r) {
     policy = {{"default_allowed", r.cleartext_policy.default_allowed}, {"source", r.cleartext_policy.source}, {"rules", rules}};
   }
   j["cleartext_policy"] = policy;
+  ordered_json findings = ordered_json::array();
+  std::set<std::string> fired;
+  for (const auto& f : r.findings) {
+    ordered_json ev = ordered_json::array();
+    for (const auto& e : f.evidence)
+      ev.push_back({{"artifact", e.artifact}, {"logical", e.logical}, {"detail", e.detail}, {"sdk", str_or_null(e.sdk)}});
+    findings.push_back({{"check", f.check},
+                        {"title", f.title},
+                        {"category", f.category},
+                        {"severity", f.severity},
+                        {"confidence", f.confidence},
+                        {"message", f.message},
+                        {"sdks", f.sdks},
+                        {"evidence", ev},
+                        {"evidence_total", f.evidence_total},
+                        {"waived", f.waived},
+                        {"waiver", str_or_null(f.waiver)}});
+    fired.insert(f.check);
+  }
+  j["findings"] = findings;
+  // Descriptors of the checks that fired, so a saved report explains itself; the whole catalogue
+  // is `sdkscope checks list`.
+  ordered_json checks = ordered_json::array();
+  for (const auto& c : r.checks) {
+    if (!fired.count(c.id)) continue;
+    checks.push_back({{"id", c.id},
+                      {"title", c.title},
+                      {"category", c.category},
+                      {"platform", c.platform},
+                      {"severity", c.severity},
+                      {"confidence", c.confidence},
+                      {"description", c.description},
+                      {"remediation", c.remediation},
+                      {"cwe", c.cwe},
+                      {"masvs", c.masvs},
+                      {"references", c.references}});
+  }
+  j["checks"] = checks;
+  ordered_json verdict = nullptr;
+  if (r.policy.evaluated) {
+    ordered_json waivers = ordered_json::array();
+    for (const auto& w : r.policy.waivers)
+      waivers.push_back({{"rule", w.rule},
+                         {"justification", w.justification},
+                         {"expires", str_or_null(w.expires)},
+                         {"expired", w.expired},
+                         {"used", w.used}});
+    verdict = {{"name", r.policy.name},
+               {"path", r.policy.path},
+               {"passed", r.policy.passed},
+               {"violations", r.policy.violations},
+               {"waivers", waivers}};
+  }
+  j["policy"] = verdict;
+  j["coverage"] = {{"packers", r.coverage.packers},
+                   {"classes", r.coverage.classes},
+                   {"short_name_classes", r.coverage.short_name_classes},
+                   {"short_name_ratio", static_cast<double>(static_cast<long long>(r.coverage.short_name_ratio * 1000 + 0.5)) / 1000},
+                   {"encrypted_code", r.coverage.encrypted_code},
+                   {"sdk_list_incomplete", r.coverage.sdk_list_incomplete},
+                   {"notes", r.coverage.notes}};
   j["diagnostics"] = diags;
   if (r.ios.present || !r.ios.bundles.empty()) j["ios"] = ios_json(r.ios);
   ordered_json stats = ordered_json::object();

@@ -34,7 +34,7 @@ CATEGORIES = {
     "advertising", "analytics", "attribution", "crash_reporting", "performance", "push", "social",
     "login", "payments", "maps_location", "fingerprinting", "hotfix", "web_engine", "backend",
     "messaging", "speech", "captcha", "ui", "networking", "app_framework", "support", "security",
-    "mediation", "consent", "media", "marketing_automation", "customer_support", "feature_flags"}
+    "mediation", "consent", "media", "marketing_automation", "customer_support", "feature_flags", "packer"}
 VENDOR_KEYS = {"id", "name", "legal_name", "parent", "country", "data_jurisdiction", "website", "sources"}
 RECORD_KEYS = {"id", "name", "vendor", "categories", "part_of", "description", "website", "android",
                "ios", "domains", "collects", "versions", "tests", "sources", "notes"}

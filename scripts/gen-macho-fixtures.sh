@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Mach-O fixtures in testdata/macho/ from the ObjC text and .tbd stubs in
+# Builds the Mach-O fixtures in testdata/macho/ from the ObjC and C text and .tbd stubs in
 # testdata/macho/src/. Usage: scripts/gen-macho-fixtures.sh  (needs clang-14, lld-14, llvm-14)
 set -euo pipefail
 
@@ -65,6 +65,21 @@ cp "$tmp/armv7/track_core.o" "$out/lib/track_core-armv7.o"
 "$LIPO" -create "$out/lib/libDemoTrack-arm64.a" "$out/lib/libDemoTrack-armv7.a" \
   "$out/lib/libDemoTrack-x86_64.a" -output "$out/lib/libDemoTrack.a"
 
+# (5) Call sites with constant arguments (scanner/apple/macho_calls.hpp), -O2 like a release
+# build: a dylib with an arm64 and an x86_64 simulator slice (only arm64 code is scanned), and
+# the arm64 object, whose calls are ARM64_RELOC_BRANCH26 relocations instead of stub calls.
+# _ptrace comes from the libSystem stub; CommonCrypto, dlopen, dlsym and sysctl are left for
+# dyld to look up (-undefined dynamic_lookup), which still gives each one a __stubs entry.
+mkdir -p "$out/calls"
+calls_cc=(-O2 -fno-asynchronous-unwind-tables -fno-exceptions -ffile-prefix-map="$root"=.)
+"$CLANG" -target arm64-apple-ios14.0 "${calls_cc[@]}" -c "$src/calls.c" -o "$out/calls/calls-arm64.o"
+"$CLANG" -target x86_64-apple-ios14.0-simulator "${calls_cc[@]}" -c "$src/calls.c" -o "$tmp/calls-x86_64.o"
+calls_ld=(-dylib -no_adhoc_codesign -install_name @rpath/libcalls.dylib "$stubs/libSystem.tbd" -undefined dynamic_lookup)
+"$LD" -arch arm64 -platform_version ios 14.0 14.0 "${calls_ld[@]}" -o "$tmp/libcalls-arm64.dylib" "$out/calls/calls-arm64.o"
+"$LD" -arch x86_64 -platform_version ios-simulator 14.0 14.0 "${calls_ld[@]}" -o "$tmp/libcalls-x86_64.dylib" \
+  "$tmp/calls-x86_64.o"
+"$LIPO" -create "$tmp/libcalls-arm64.dylib" "$tmp/libcalls-x86_64.dylib" -output "$out/calls/libcalls.dylib"
+
 # Not built here, because nothing in Debian makes them: Swift type descriptors (no swiftc),
 # chained fixups and 32-bit or big-endian linked images (lld-14 emits neither), FairPlay
 # encryption and entitlements. The tests build those from bytes (tests/apple/macho_builder.hpp)
@@ -72,4 +87,4 @@ cp "$tmp/armv7/track_core.o" "$out/lib/track_core-armv7.o"
 # merges __objc_methname/__objc_classname into __cstring, so the linked fixtures' strings hold
 # selectors; ld64 keeps them apart (the objects here do too).
 
-ls -l "$out"/app "$out"/kit "$out"/lib
+ls -l "$out"/app "$out"/kit "$out"/lib "$out"/calls

@@ -40,4 +40,12 @@ cross_lib mips-linux-gnu mips-be
 mkdir -p "$out/stripped"
 "$OBJCOPY" --strip-sections "$out/arm64-v8a/libacmetrack.so" "$out/stripped/libacmetrack-nosections.so"
 
+# (6) Call sites with constant arguments (scanner/native/elf_calls.hpp): -O2 like a release
+# build, nothing linked, so every callee (CCCrypt, ptrace, dlopen, ...) stays undefined and is
+# called through the PLT; and the same library without section headers, whose PLT relocations
+# only the dynamic segment still locates.
+"$CLANG" --target=aarch64-linux-android21 "${common[@]}" -O2 -nostdlib -fuse-ld=lld -shared -Wl,--build-id=none \
+  -Wl,-soname,libcalls.so -o "$out/arm64-v8a/libcalls.so" "$src/calls.c"
+"$OBJCOPY" --strip-sections "$out/arm64-v8a/libcalls.so" "$out/stripped/libcalls-nosections.so"
+
 ls -l "$out"/*/*.so

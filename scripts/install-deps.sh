@@ -13,6 +13,8 @@ pkgs=(
   # fixture generators and reference decoders used by tests
   aapt dexdump libsmali-java default-jdk-headless zip unzip libplist-utils protobuf-compiler python3 mmdb-bin hyperfine
   clang-14 lld-14 llvm-14
+  # report writers: ISO 3166 names (scripts/gen-country-table.py), headless HTML report test, GFM renderer test
+  iso-codes chromium cmark-gfm
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -8,3 +8,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ -d "$root/build/sdk-artifacts" ] || "$root/scripts/fetch-artifacts.sh"
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc)" --timeout 600
+# The whole suite again under ASan + UBSan + LeakSanitizer (build-asan/); any report fails CI.
+"$root/scripts/test-sanitize.sh"

@@ -67,6 +67,7 @@ class ManifestBuilder {
       diags_.warn("manifest.bad_root", where_, fmt::format("root element is <{}>, not <manifest>", root.name));
     if (const auto* a = root.plain_attr("package")) m_.package = a->str;
     if (const auto* a = root.plain_attr("split")) m_.split = a->str;
+    m_.shared_user_id = text_attr(root, "sharedUserId");
     if (auto code = int_attr(root, "versionCode")) {
       const auto major = int_attr(root, "versionCodeMajor").value_or(0);
       m_.version_code = major != 0 ? (major << 32) | static_cast<std::uint32_t>(*code) : *code;
@@ -171,6 +172,17 @@ class ManifestBuilder {
     return std::nullopt;
   }
 
+  bool has_attr(const XmlElement& e, std::string_view name) const { return e.android_attr(name) != nullptr; }
+
+  // android:launchMode: an enum (attrs_manifest.xml: standard=0, singleTop=1, singleTask=2,
+  // singleInstance=3, singleInstancePerTask=4) in binary manifests, the name in text ones.
+  static std::string launch_mode(const std::string& v) {
+    static constexpr std::string_view kModes[] = {"standard", "singleTop", "singleTask", "singleInstance",
+                                                  "singleInstancePerTask"};
+    if (v.size() == 1 && v[0] >= '0' && v[0] <= '4') return std::string(kModes[v[0] - '0']);
+    return v;
+  }
+
   void missing_name(const XmlElement& e) const {
     diags_.info("manifest.missing_name", where_, fmt::format("<{}> at line {} has no android:name", e.name, e.line));
   }
@@ -184,6 +196,8 @@ class ManifestBuilder {
     m_.test_only = bool_attr(app, "testOnly");
     m_.full_backup_content = text_attr(app, "fullBackupContent");
     m_.network_security_config = text_attr(app, "networkSecurityConfig");
+    m_.data_extraction_rules = text_attr(app, "dataExtractionRules");
+    if (has_attr(app, "taskAffinity")) m_.task_affinity = text_attr(app, "taskAffinity");
     for (const auto& child : app.children) {
       const std::string& tag = child.name;
       if (tag == "meta-data") {
@@ -211,6 +225,15 @@ class ManifestBuilder {
     c.permission = text_attr(e, "permission");
     if (kind == Component::Kind::Provider) c.authorities = split_authorities(text_attr(e, "authorities"));
     if (kind == Component::Kind::ActivityAlias) c.target_activity = class_name(text_attr(e, "targetActivity"));
+    if (kind == Component::Kind::Provider) {
+      c.read_permission = text_attr(e, "readPermission");
+      c.write_permission = text_attr(e, "writePermission");
+    }
+    if (kind == Component::Kind::Activity || kind == Component::Kind::ActivityAlias) {
+      if (has_attr(e, "taskAffinity")) c.task_affinity = text_attr(e, "taskAffinity");
+      c.launch_mode = launch_mode(text_attr(e, "launchMode"));
+      c.allow_task_reparenting = bool_attr(e, "allowTaskReparenting");
+    }
     for (const auto& child : e.children) {
       if (child.name == "intent-filter") {
         c.intent_filters.push_back(read_intent_filter(child));

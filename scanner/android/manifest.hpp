@@ -41,6 +41,10 @@ struct Component {
   std::vector<std::string> authorities;  ///< providers only
   std::vector<IntentFilter> intent_filters;
   std::string target_activity;  ///< activity-alias only
+  std::string read_permission, write_permission;  ///< providers only
+  std::optional<std::string> task_affinity;  ///< activities: android:taskAffinity as written ("" = none)
+  std::string launch_mode;  ///< activities: "standard", "singleTop", "singleTask", "singleInstance", "singleInstancePerTask" or ""
+  std::optional<bool> allow_task_reparenting;
 };
 
 struct MetaData {
@@ -68,6 +72,9 @@ struct Manifest {
   std::string full_backup_content;         ///< resolved path or raw reference
   std::string network_security_config;     ///< resolved path ("res/xml/x.xml") or "@0x7f..."
   std::string application_name;            ///< android:name of <application>
+  std::optional<std::string> task_affinity;  ///< <application android:taskAffinity> as written
+  std::string data_extraction_rules;       ///< android:dataExtractionRules (API 31+ backup rules)
+  std::string shared_user_id;              ///< <manifest android:sharedUserId>
 
   std::vector<UsesPermission> uses_permissions;
   std::vector<DeclaredPermission> permissions;

@@ -28,6 +28,15 @@ bool trusts_user(const XmlElement& config) {
   return false;
 }
 
+// <certificates overridePins="true">: a CA in this set may bypass the config's pins.
+bool overrides_pins(const XmlElement& config) {
+  for (const auto& child : config.children)
+    if (child.name == "trust-anchors")
+      for (const auto& cert : child.children)
+        if (cert.name == "certificates" && bool_attr(cert, "overridePins").value_or(false)) return true;
+  return false;
+}
+
 // The element text of the child at `path` (indices from the root), from the decoder's texts.
 std::string text_at(const XmlParseResult& parsed, const std::vector<std::size_t>& path) {
   for (const auto& t : parsed.texts)
@@ -43,6 +52,7 @@ void read_domain_config(const XmlParseResult& parsed, const XmlElement& config, 
   bool pinned = false;
   for (const auto& child : config.children) pinned |= child.name == "pin-set";
   bool user = trusts_user(config);
+  bool override_pins = overrides_pins(config);
   for (std::size_t i = 0; i < config.children.size(); ++i) {
     const auto& child = config.children[i];
     path.push_back(i);
@@ -51,7 +61,8 @@ void read_domain_config(const XmlParseResult& parsed, const XmlElement& config, 
       while (!domain.empty() && (domain.back() == ' ' || domain.back() == '\n' || domain.back() == '\t')) domain.pop_back();
       while (!domain.empty() && (domain.front() == ' ' || domain.front() == '\n' || domain.front() == '\t')) domain.erase(domain.begin());
       if (!domain.empty())
-        out.domains.push_back({domain, bool_attr(child, "includeSubdomains").value_or(false), cleartext, pinned, user});
+        out.domains.push_back(
+            {domain, bool_attr(child, "includeSubdomains").value_or(false), cleartext, pinned, user, override_pins});
     } else if (child.name == "domain-config") {
       read_domain_config(parsed, child, path, cleartext, out, depth + 1);
     }
@@ -71,10 +82,12 @@ NetworkSecurityConfig read_network_security_config(const XmlParseResult& parsed)
     if (child.name == "base-config") {
       out.base_cleartext_permitted = bool_attr(child, "cleartextTrafficPermitted");
       out.base_trusts_user_certs = trusts_user(child);
+      out.base_overrides_pins = overrides_pins(child);
     } else if (child.name == "domain-config") {
       read_domain_config(parsed, child, path, std::nullopt, out, 0);
     } else if (child.name == "debug-overrides") {
       out.debug_overrides = true;
+      out.debug_trusts_user_certs = trusts_user(child);
     }
   }
   return out;

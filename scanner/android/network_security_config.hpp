@@ -16,12 +16,15 @@ struct NscDomainRule {
   std::optional<bool> cleartext_permitted;  ///< from the enclosing <domain-config> (inherited down nested configs)
   bool pinned = false;                      ///< the domain-config has a <pin-set>
   bool trusts_user_certs = false;           ///< <certificates src="user"/> in its trust anchors
+  bool overrides_pins = false;              ///< a <certificates overridePins="true"> in its trust anchors
 };
 
 struct NetworkSecurityConfig {
   std::optional<bool> base_cleartext_permitted;  ///< <base-config cleartextTrafficPermitted>
   bool base_trusts_user_certs = false;
-  bool debug_overrides = false;                  ///< <debug-overrides> present
+  bool base_overrides_pins = false;
+  bool debug_overrides = false;                  ///< <debug-overrides> present (applies only when debuggable)
+  bool debug_trusts_user_certs = false;          ///< user CAs trusted in debug builds
   std::vector<NscDomainRule> domains;
 };
 

@@ -2,6 +2,7 @@
 // (zip_source_buffer_create), so the same code reads a top-level APK and an APK nested inside it.
 #include "scanner/bundle/archive.hpp"
 
+#include <sys/stat.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "scanner/util/strings.hpp"
 
 namespace sdkscope {
 
@@ -24,6 +27,31 @@ struct Archive::Impl {
 };
 
 Archive::~Archive() = default;
+
+namespace {
+
+/// Bytes read from libzip per call, and the most a read reserves before any byte arrives: the
+/// central directory's size is a claim, so memory follows the bytes actually inflated.
+constexpr std::size_t kReadChunk = 1u << 20;
+constexpr std::size_t kMaxInitialReserve = 16u << 20;
+
+/// A name that would leave an extraction directory: absolute ("/x", "\\x", "C:x") or with a ".."
+/// component ("../x", "a/../../x", "..\\x"). We never extract, so this is only worth a warning.
+bool unsafe_entry_name(std::string_view name) {
+  if (name.empty()) return false;
+  if (name[0] == '/' || name[0] == '\\') return true;
+  if (name.size() >= 2 && name[1] == ':' && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z')) return true;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find_first_of("/\\", start);
+    if (end == std::string_view::npos) end = name.size();
+    if (name.substr(start, end - start) == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
 
 bool looks_like_zip(Bytes data) {
   if (data.size() < 4) return false;
@@ -97,7 +125,8 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
     n = limits.max_entries;
   }
   archive->entries_.reserve(n);
-  std::uint64_t duplicates = 0;
+  std::uint64_t duplicates = 0, unsafe_names = 0, symlinks = 0, bad_utf8 = 0;
+  std::string first_unsafe, first_symlink, first_bad_utf8;
   for (std::uint64_t i = 0; i < n; ++i) {
     zip_stat_t st;
     zip_stat_init(&st);
@@ -112,6 +141,17 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
     e.compressed_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     e.is_directory = !e.name.empty() && e.name.back() == '/';
     e.encrypted = (st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE;
+    // A Unix symbolic link stored as an entry (its data is the target path): listed, never read,
+    // as in directory bundles.
+    zip_uint8_t opsys = 0;
+    zip_uint32_t attributes = 0;
+    if (zip_file_get_external_attributes(z, i, 0, &opsys, &attributes) == 0 && opsys == ZIP_OPSYS_UNIX &&
+        S_ISLNK(attributes >> 16)) {
+      e.is_symlink = true;
+      if (symlinks++ == 0) first_symlink = e.name;
+    }
+    if (unsafe_entry_name(e.name) && unsafe_names++ == 0) first_unsafe = e.name;
+    if (sanitize_utf8(e.name) != e.name && bad_utf8++ == 0) first_bad_utf8 = e.name;
     // Duplicate names: Android's installer takes the first; keep the first, note the rest.
     if (!archive->impl_->by_name.emplace(e.name, i).second) {
       ++duplicates;
@@ -122,6 +162,19 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
   if (duplicates > 0)
     diags.warn("zip.duplicate_entries", where,
                fmt::format("{} entries repeat an earlier entry's name; the first of each is scanned", duplicates));
+  if (unsafe_names > 0)
+    diags.warn("zip.unsafe_entry_name", where,
+               fmt::format("{} entry names are absolute or climb out with '..' (first: '{}'); names only, nothing is "
+                           "extracted",
+                           unsafe_names, sanitize_utf8(first_unsafe)));
+  if (symlinks > 0)
+    diags.warn("zip.symlink_entry", where,
+               fmt::format("{} entries are symbolic links (first: '{}'); listed, never followed or read", symlinks,
+                           sanitize_utf8(first_symlink)));
+  if (bad_utf8 > 0)
+    diags.info("zip.invalid_utf8_name", where,
+               fmt::format("{} entry names are not valid UTF-8 (first: '{}'); reported with U+FFFD", bad_utf8,
+                           sanitize_utf8(first_bad_utf8)));
   return archive;
 }
 
@@ -139,6 +192,7 @@ std::unique_ptr<Archive> Archive::open_directory(const std::string& path, const 
   archive->impl_->dir_root = root;
   std::vector<ArchiveEntry> entries;
   bool cut = false;
+  std::string too_deep;  // the first directory not descended into (limits.max_directory_depth)
   // recursive_directory_iterator does not follow directory symlinks by default.
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) {
@@ -155,9 +209,10 @@ std::unique_ptr<Archive> Archive::open_directory(const std::string& path, const 
       cut = true;
       break;
     }
-    if (it.depth() > 64) {  // deeper than any real bundle: a loop of bind mounts or a trick
+    if (static_cast<std::uint64_t>(it.depth()) >= limits.max_directory_depth) {
+      // Deeper than any real bundle: a loop of bind mounts or a trick. Listed, not descended into.
+      if (too_deep.empty() && it->is_directory(ec)) too_deep = it->path().lexically_relative(root).generic_string();
       it.disable_recursion_pending();
-      continue;
     }
     const auto& p = it->path();
     ArchiveEntry e;
@@ -172,6 +227,10 @@ std::unique_ptr<Archive> Archive::open_directory(const std::string& path, const 
     }
     entries.push_back(std::move(e));
   }
+  if (!too_deep.empty())
+    diags.warn("limit.max_directory_depth", too_deep,
+               fmt::format("directories nested deeper than the {} limit of {} levels are not descended into",
+                           kLimitDirectoryDepth, limits.max_directory_depth));
   if (cut)
     diags.warn("limit.max_entries", "",
                fmt::format("directory holds more than {} entries; only the first {} are scanned (limit {})",
@@ -211,8 +270,9 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
   if (entry.size >= limits.ratio_check_min_bytes &&
       entry.size / std::max<std::uint64_t>(entry.compressed_size, 1) > limits.max_compression_ratio) {
     diags.warn("limit.max_compression_ratio", where,
-               fmt::format("entry inflates {} bytes to {} (ratio over {}): treated as a compression bomb; not read",
-                           entry.compressed_size, entry.size, limits.max_compression_ratio));
+               fmt::format("entry inflates {} bytes to {} (ratio over the {} limit of {}): treated as a compression "
+                           "bomb; not read",
+                           entry.compressed_size, entry.size, kLimitRatio, limits.max_compression_ratio));
     return std::nullopt;
   }
   if (budget.total_bytes + entry.size > limits.max_total_bytes) {
@@ -230,12 +290,17 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
     return std::nullopt;
   }
   // Read at most the claimed size plus one byte: a central directory that under-states the size
-  // is detected by the extra byte instead of inflating without bound.
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(entry.size) + 1);
+  // is detected by the extra byte instead of inflating without bound. The buffer grows with the
+  // bytes that arrive: one that over-states it (512 MB claimed, 100 bytes stored) costs nothing.
+  const std::size_t want = static_cast<std::size_t>(entry.size) + 1;
+  std::vector<std::uint8_t> out;
+  out.reserve(std::min(want, kMaxInitialReserve));
   std::size_t got = 0;
   bool failed = false;
-  while (got < out.size()) {
-    zip_int64_t r = zip_fread(f, out.data() + got, out.size() - got);
+  while (got < want) {
+    const std::size_t step = std::min(want - got, kReadChunk);
+    if (out.size() < got + step) out.resize(got + step);
+    zip_int64_t r = zip_fread(f, out.data() + got, step);
     if (r < 0) {
       failed = true;
       break;

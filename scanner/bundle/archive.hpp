@@ -24,7 +24,7 @@ struct ArchiveEntry {
   std::uint64_t compressed_size = 0;
   bool is_directory = false;
   bool encrypted = false;
-  bool is_symlink = false;  ///< directory bundles only: a link, never followed or read
+  bool is_symlink = false;  ///< a symbolic link (directory bundle, or a zip entry with Unix S_IFLNK mode): never followed or read
 };
 
 /// Running totals shared by all archives of one input, so nested archives count against the
@@ -42,7 +42,9 @@ class Archive {
 
   /// Opens a zip held in memory (the archive keeps `data` alive) and lists its entries, at most
   /// limits.max_entries (a diagnostic when cut). Returns nullptr and sets *error to a one-line
-  /// reason when the bytes are not a readable zip.
+  /// reason when the bytes are not a readable zip. Listing reports, once per archive with a count
+  /// and the first example: "zip.duplicate_entries", "zip.unsafe_entry_name" (absolute or ".."
+  /// names), "zip.symlink_entry" (Unix symlink entries) and info "zip.invalid_utf8_name".
   static std::unique_ptr<Archive> open(std::shared_ptr<const std::vector<std::uint8_t>> data,
                                        const Limits& limits, Diagnostics& diags,
                                        const std::string& where, std::string* error);

@@ -1,6 +1,8 @@
-// Every bound the scanner puts on untrusted input, each with the reason it exists (after YARA's
-// limits.h). All are overridable through ScanOptions; hitting one yields a diagnostic that names
-// the limit and where it was hit, never a crash or a silent truncation.
+// Every bound the scanner puts on untrusted containers, each with the reason it exists (after
+// YARA's limits.h). All are overridable through ScanOptions::limits; hitting one yields a
+// diagnostic "limit.<name>" that names the limit and where it was hit, never a crash or a silent
+// truncation. The per-parser bounds (DexLimits, AxmlLimits, ...) and the full table with
+// defaults and overrides are in docs/limits.md.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,10 @@ struct Limits {
   std::uint32_t max_nesting_depth = 4;
   /// Nested archives opened per input (APKs in assets, splits, jars in AARs). Bounds fan-out.
   std::uint32_t max_nested_archives = 256;
+  /// Directory levels walked in a directory bundle (.app, .framework on disk). Real bundles nest
+  /// about 10 deep (Frameworks/X.framework/Versions/A/Resources/...); the bound stops bind-mount
+  /// loops and trick trees. Deeper directories are listed but not descended into.
+  std::uint32_t max_directory_depth = 64;
 };
 
 /// Stable identifiers of the limits, used in diagnostics ("limit.max_entry_bytes").
@@ -41,5 +47,6 @@ inline constexpr std::string_view kLimitTotalBytes = "max_total_bytes";
 inline constexpr std::string_view kLimitRatio = "max_compression_ratio";
 inline constexpr std::string_view kLimitDepth = "max_nesting_depth";
 inline constexpr std::string_view kLimitNested = "max_nested_archives";
+inline constexpr std::string_view kLimitDirectoryDepth = "max_directory_depth";
 
 }  // namespace sdkscope

@@ -1,6 +1,5 @@
+// `signatures ...` and the signature directory lookup shared by every command.
 #include "scanner/cli/commands.hpp"
-
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,52 +11,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "reports/json_report.hpp"
-#include "reports/text_report.hpp"
 #include "scanner/cli/exit_codes.hpp"
-#include "scanner/engine/scanner.hpp"
+#include "scanner/cli/scan_session.hpp"
 #include "scanner/match/exodus_import.hpp"
 
 namespace sdkscope::cli {
 
 namespace {
-
-std::optional<SignatureDb> load_db(const CommonArgs& common) {
-  std::string dir = resolve_signatures_dir(common.signatures_dir);
-  std::vector<std::string> errors;
-  auto db = SignatureDb::load(dir, errors);
-  if (db) {
-    for (const auto& extra : common.extra_signatures)
-      if (!db->add_directory(extra, errors)) {
-        db.reset();
-        break;
-      }
-  }
-  if (!db) {
-    // One line on stderr for the first problem; the rest follow for whoever fixes the file.
-    std::fprintf(stderr, "sdkscope: invalid signature database %s: %s\n", dir.c_str(),
-                 errors.empty() ? "unknown error" : errors.front().c_str());
-    for (std::size_t i = 1; i < errors.size() && i < 20; ++i) std::fprintf(stderr, "  %s\n", errors[i].c_str());
-    return std::nullopt;
-  }
-  return db;
-}
-
-bool write_output(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0;
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return false;
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  return static_cast<bool>(out);
-}
-
-bool color_wanted() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return ::isatty(STDOUT_FILENO) && !(no_color && *no_color);
-}
 
 struct ExodusCoverage {
   std::size_t total = 0, mapped = 0, explained = 0;
@@ -94,42 +54,6 @@ std::string resolve_signatures_dir(const std::string& flag) {
     if (std::filesystem::is_directory(share, ec)) return share.string();
   }
   return SDKSCOPE_DEFAULT_SIGNATURES;
-}
-
-int run_scan(const ScanArgs& args) {
-  auto db = load_db(args.common);
-  if (!db) return kExitError;
-  ScanOptions opts = ScanOptions::standard();
-  opts.path_basename_only = args.basename;
-  opts.home_jurisdiction = args.home_jurisdiction;
-  opts.show_filtered = args.show_filtered;
-  opts.geoip_path = args.geoip;
-  Scanner scanner(*db, opts);
-  if (!scanner.geoip_error().empty()) {
-    std::fprintf(stderr, "sdkscope: --geoip %s: %s\n", args.geoip.c_str(), scanner.geoip_error().c_str());
-    return kExitError;
-  }
-  if (!scanner.knows_home(args.home_jurisdiction)) {
-    std::fprintf(stderr, "sdkscope: unknown --home-jurisdiction '%s' (use EU, EEA or an ISO 3166-1 alpha-2 code)\n",
-                 args.home_jurisdiction.c_str());
-    return kExitError;
-  }
-  ScanOutcome outcome = scanner.scan(args.input);
-  if (!outcome.result) {
-    std::fprintf(stderr, "sdkscope: %s\n", outcome.error.c_str());
-    return kExitError;
-  }
-  ScanResult& r = *outcome.result;
-  r.scanner.version = SDKSCOPE_VERSION;
-  std::string format = args.format;
-  if (format.empty()) format = (args.output.empty() && ::isatty(STDOUT_FILENO)) ? "text" : "json";
-  std::string text = format == "text" ? write_text_report(r, TextOptions{args.output.empty() && color_wanted()})
-                                      : write_json_report(r);
-  if (!write_output(args.output, text)) {
-    std::fprintf(stderr, "sdkscope: cannot write %s\n", args.output.empty() ? "stdout" : args.output.c_str());
-    return kExitError;
-  }
-  return kExitOk;
 }
 
 int run_signatures(const SignaturesArgs& args) {

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "reports/diff.hpp"
 #include "scanner/cli/commands.hpp"
 #include "scanner/cli/exit_codes.hpp"
 
@@ -12,22 +13,40 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", SDKSCOPE_VERSION);
   app.require_subcommand(1);
 
+  // scan and batch share one ScanArgs: only one subcommand parses.
   ScanArgs scan;
-  auto* scan_cmd = app.add_subcommand("scan", "Scan an app (APK, split set, AAB) or an SDK artifact (DEX, .so)");
-  scan_cmd->add_option("input", scan.input, "App or artifact file")->required();
-  scan_cmd->add_option("-f,--format", scan.format, "Report format: json or text (default: text on a terminal, else json)")
-      ->check(CLI::IsMember({"json", "text"}));
-  scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
-  scan_cmd->add_option("--signatures", scan.common.signatures_dir, "Signature database directory");
-  scan_cmd->add_option("--extra-signatures", scan.common.extra_signatures,
-                       "Additional signature directory loaded beside ours, e.g. from import-exodus (repeatable)");
-  scan_cmd->add_flag("--basename", scan.basename, "Report only the input's file name, not its path (reproducible output)");
-  scan_cmd->add_option("--geoip", scan.geoip,
-                       "MaxMind DB (.mmdb) to place IP literals found in the app; nothing is resolved or fetched");
-  scan_cmd->add_flag("--show-filtered", scan.show_filtered,
-                     "List the address-like strings the endpoint noise filters dropped, with the reason");
-  scan_cmd->add_option("--home-jurisdiction", scan.home_jurisdiction,
-                       "Jurisdiction data_flows measure transfers against: EU (default), EEA, or an ISO country code");
+  auto* scan_cmd = app.add_subcommand("scan", "Scan apps (APK, split set, AAB, IPA, .app) or SDK artifacts (JAR, AAR, DEX, .so ...)");
+  scan_cmd->add_option("inputs", scan.inputs, "App or artifact files; several make a batch (JSON Lines or -o DIR)");
+  scan_cmd->add_option("--from-list", scan.from_list, "Read more inputs from FILE, one path a line ('-' = stdin; # comments)");
+  add_scan_options(*scan_cmd, scan);
+
+  auto* batch_cmd = app.add_subcommand("batch", "Scan every input listed in LIST (scan --from-list LIST)");
+  batch_cmd->add_option("list", scan.from_list, "File of input paths, one a line ('-' = stdin; # comments)")->required();
+  add_scan_options(*batch_cmd, scan);
+
+  DiffArgs diff;
+  auto* diff_cmd = app.add_subcommand("diff", "Compare two versions of an app: each side an app to scan or a saved JSON report");
+  diff_cmd->add_option("old", diff.old_path, "Old app or JSON report")->required();
+  diff_cmd->add_option("new", diff.new_path, "New app or JSON report")->required();
+  diff_cmd->add_option("-f,--format", diff.format, "Output format: text (default), json, md")
+      ->check(CLI::IsMember({"text", "json", "md"}));
+  diff_cmd->add_option("-o,--output", diff.output, "Write the diff to FILE instead of stdout");
+  diff_cmd->add_option("--color", diff.color, "Colour in text output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  diff_cmd->add_option("--fail-on", diff.fail_on, "Exit 1 when any of these holds (comma-separated): new-sdk, new-country, "
+                                                  "new-permission, new-dangerous-permission, new-finding, new-high-finding, new-endpoint")
+      ->delimiter(',')
+      ->check(CLI::IsMember(sdkscope::diff_condition_names()));
+  add_engine_options(*diff_cmd, diff.scan);
+
+  ChecksArgs checks;
+  auto* checks_cmd = app.add_subcommand("checks", "The privacy and security checks sdkscope runs");
+  checks_cmd->require_subcommand(1);
+  auto* checks_list = checks_cmd->add_subcommand("list", "Print the check catalogue and policy rules (ids, severities)");
+  checks_list->add_option("--signatures", checks.common.signatures_dir, "Signature database directory");
+  checks_list->add_option("-f,--format", checks.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  checks_list->add_option("--platform", checks.platform, "Only checks for android or ios (and both)")
+      ->check(CLI::IsMember({"android", "ios"}));
 
   SignaturesArgs sig;
   auto* sig_cmd = app.add_subcommand("signatures", "Inspect or validate the signature database");
@@ -52,7 +71,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;
   }
-  if (scan_cmd->parsed()) return run_scan(scan);
+  if (scan_cmd->parsed() || batch_cmd->parsed()) return run_scan(scan);
+  if (diff_cmd->parsed()) return run_diff(diff);
   if (sig_cmd->parsed()) return run_signatures(sig);
+  if (checks_cmd->parsed()) return run_checks_list(checks);
   return kExitError;
 }

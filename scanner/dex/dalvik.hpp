@@ -89,6 +89,44 @@ struct WalkResult {
   std::uint32_t at = 0;    ///< code-unit offset of that instruction
 };
 
+inline constexpr std::uint8_t kIgetFirst = 0x52;      ///< iget..iput-short 22c, field@CCCC
+inline constexpr std::uint8_t kSputLast = 0x6d;       ///< sget..sput-short 21c, field@BBBB (0x60..0x6d)
+inline constexpr std::uint8_t kInvokeFirst = 0x6e;    ///< invoke-virtual .. invoke-interface 35c, meth@BBBB
+inline constexpr std::uint8_t kInvokeLast = 0x72;
+inline constexpr std::uint8_t kInvokeRangeFirst = 0x74;  ///< the /range forms 3rc
+inline constexpr std::uint8_t kInvokeRangeLast = 0x78;
+inline constexpr std::uint8_t kInvokePolymorphic = 0xfa;  ///< 45cc / 4rcc, meth@BBBB
+inline constexpr std::uint8_t kInvokePolymorphicRange = 0xfb;
+
+/// Walks a method's instruction array and reports every reference it makes: strings it loads
+/// (const-string, /jumbo), methods it invokes (invoke-*, invoke-polymorphic) and fields it reads
+/// or writes (iget/iput/sget/sput). The visitor has on_string(idx), on_method(idx), on_field(idx);
+/// indices are as written in the instruction (entry-relative). Same walk and bounds as below.
+template <class Visitor>
+WalkResult walk_refs(Bytes insns, Visitor&& v) {
+  const ByteReader r(insns);
+  const std::size_t n = insns.size() / 2;
+  std::size_t pc = 0;
+  while (pc < n) {
+    const std::uint64_t width = insn_width(r, pc, n);
+    if (width == 0 || width > n - pc) return {true, static_cast<std::uint32_t>(pc)};
+    const std::uint8_t op = r.u8(2 * pc);
+    if (op == kConstString) {
+      v.on_string(std::uint32_t{r.u16(2 * pc + 2)});
+    } else if (op == kConstStringJumbo) {
+      v.on_string(r.u32(2 * pc + 2));
+    } else if ((op >= kInvokeFirst && op <= kInvokeLast) || (op >= kInvokeRangeFirst && op <= kInvokeRangeLast) ||
+               op == kInvokePolymorphic || op == kInvokePolymorphicRange) {
+      // The payload opcode 0x0100..0x0300 has low byte 0 and never lands here.
+      v.on_method(std::uint32_t{r.u16(2 * pc + 2)});
+    } else if (op >= kIgetFirst && op <= kSputLast) {
+      v.on_field(std::uint32_t{r.u16(2 * pc + 2)});
+    }
+    pc += static_cast<std::size_t>(width);
+  }
+  return {};
+}
+
 /// Walks a method's instruction array (`insns`, 2 bytes per code unit, little-endian) one
 /// instruction at a time and calls `on_string(string_idx)` for each const-string and
 /// const-string/jumbo. Payloads are skipped whole. Stops, with `truncated` set, at an instruction

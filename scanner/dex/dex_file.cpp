@@ -82,6 +82,8 @@ constexpr std::size_t kCodeItemHeaderSize = 16;
 // use more than 65536 of either (d8 refuses to write more); larger counts are hostile.
 constexpr std::uint32_t kMaxTypeIds = 65536;
 constexpr std::uint32_t kMaxMethodIds = 65536;
+constexpr std::uint32_t kMaxFieldIds = 65536;  // field indices are 16 bits wide in instructions too
+constexpr std::size_t kFieldIdSize = 8;
 // A v41 container holds one entry per former classesN.dex: a handful, a few hundred at most.
 constexpr std::uint32_t kMaxContainerEntries = 4096;
 // String bytes scanned per file, as a multiple of its size. A real DEX reads each string byte
@@ -96,6 +98,7 @@ struct Header {
   std::uint32_t header_size = 0;
   std::uint32_t string_ids_size = 0, string_ids_off = 0;
   std::uint32_t type_ids_size = 0, type_ids_off = 0;
+  std::uint32_t field_ids_size = 0, field_ids_off = 0;
   std::uint32_t method_ids_size = 0, method_ids_off = 0;
   std::uint32_t class_defs_size = 0, class_defs_off = 0;
   std::uint32_t container_size = 0;
@@ -193,6 +196,8 @@ class Parser {
     h.string_ids_off = r_.u32(base + 0x3c);
     h.type_ids_size = r_.u32(base + 0x40);
     h.type_ids_off = r_.u32(base + 0x44);
+    h.field_ids_size = r_.u32(base + 0x50);
+    h.field_ids_off = r_.u32(base + 0x54);
     h.method_ids_size = r_.u32(base + 0x58);
     h.method_ids_off = r_.u32(base + 0x5c);
     h.class_defs_size = r_.u32(base + 0x60);
@@ -255,7 +260,12 @@ class Parser {
     guarded("string_ids", [&] { read_strings(h); });
     const auto strings = std::span<const std::string>(dex_.strings).subspan(string_base);
     guarded("type_ids", [&] { read_types(h, strings); });
+    method_base_ = dex_.method_refs.size();
+    field_base_ = dex_.field_refs.size();
     guarded("method_ids", [&] { read_method_refs(h, strings); });
+    guarded("field_ids", [&] { read_field_refs(h, strings); });
+    entry_methods_ = dex_.method_refs.size() - method_base_;
+    entry_fields_ = dex_.field_refs.size() - field_base_;
     guarded("class_defs", [&] { read_classes(h, string_base); });
   }
 
@@ -360,6 +370,32 @@ class Parser {
     }
   }
 
+  // field_id_item: u16 class type, u16 field type, u32 name string; same checks as method_ids.
+  void read_field_refs(const Header& h, std::span<const std::string> strings) {
+    const std::uint32_t n =
+        table_count("field_ids", h.field_ids_size, h.field_ids_off, kFieldIdSize, kMaxFieldIds);
+    dex_.field_refs.reserve(dex_.field_refs.size() + n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::size_t rec = h.field_ids_off + std::size_t{i} * kFieldIdSize;
+      const std::uint16_t owner = r_.u16(rec);
+      const std::uint32_t name = r_.u32(rec + 4);
+      if (owner >= type_names_.size() || name >= strings.size()) {
+        report_.report(Code::bad_offset, Severity::warning,
+                       "field #{} names type #{} of {} and string #{} of {}", i, owner, type_names_.size(), name,
+                       strings.size());
+        dex_.field_refs.emplace_back();
+        continue;
+      }
+      const std::string& owner_name = type_names_[owner];
+      const std::string& field_name = strings[name];
+      if (!charge_name(owner_name.size() + 1 + field_name.size())) return;
+      std::string ref;
+      ref.reserve(owner_name.size() + 1 + field_name.size());
+      ref.append(owner_name).append(1, '.').append(field_name);
+      dex_.field_refs.push_back(std::move(ref));
+    }
+  }
+
   // Counts `bytes` of names against max_name_bytes; false (reported once) when over.
   bool charge_name(std::uint64_t bytes) {
     if (name_bytes_ + bytes > limits_.max_name_bytes) {
@@ -417,6 +453,8 @@ class Parser {
   void scan_class_data(std::uint32_t def, std::uint32_t off) {
     const auto class_idx = static_cast<std::uint32_t>(dex_.classes.size() - 1);
     scratch_.clear();
+    method_scratch_.clear();
+    field_scratch_.clear();
     try {
       std::size_t p = off;
       std::array<std::uint32_t, 4> sizes{};
@@ -461,6 +499,14 @@ class Parser {
     std::sort(scratch_.begin(), scratch_.end());
     scratch_.erase(std::unique(scratch_.begin(), scratch_.end()), scratch_.end());
     for (std::uint32_t s : scratch_) dex_.string_uses.push_back({s, class_idx});
+    flush_uses(method_scratch_, dex_.method_uses, class_idx);
+    flush_uses(field_scratch_, dex_.field_uses, class_idx);
+  }
+
+  static void flush_uses(std::vector<std::uint32_t>& scratch, std::vector<RefUse>& out, std::uint32_t class_idx) {
+    std::sort(scratch.begin(), scratch.end());
+    scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+    for (std::uint32_t m : scratch) out.push_back({m, class_idx});
   }
 
   void scan_code(std::uint32_t def, std::uint32_t code_off) {
@@ -485,16 +531,28 @@ class Parser {
       return;
     }
     code_units_ += units;
-    const auto walk =
-        dalvik::walk_const_strings(r_.slice(insns_off, std::size_t{units} * 2), [&](std::uint32_t s) {
-          if (s < entry_strings_) {
-            scratch_.push_back(static_cast<std::uint32_t>(string_base_ + s));
-          } else {
-            report_.report(Code::bad_offset, Severity::warning,
+    struct Visitor {
+      Parser& p;
+      std::uint32_t def, code_off;
+      void on_string(std::uint32_t s) {
+        if (s < p.entry_strings_) {
+          p.scratch_.push_back(static_cast<std::uint32_t>(p.string_base_ + s));
+        } else {
+          p.report_.report(Code::bad_offset, Severity::warning,
                            "class_def #{}: const-string in code_item at {:#x} loads string #{} of {}", def,
-                           code_off, s, entry_strings_);
-          }
-        });
+                           code_off, s, p.entry_strings_);
+        }
+      }
+      // A method or field index beyond what was read (a bad table already reported, or a hostile
+      // instruction) is dropped silently: it names nothing we could report.
+      void on_method(std::uint32_t m) {
+        if (m < p.entry_methods_) p.method_scratch_.push_back(static_cast<std::uint32_t>(p.method_base_ + m));
+      }
+      void on_field(std::uint32_t f) {
+        if (f < p.entry_fields_) p.field_scratch_.push_back(static_cast<std::uint32_t>(p.field_base_ + f));
+      }
+    };
+    const auto walk = dalvik::walk_refs(r_.slice(insns_off, std::size_t{units} * 2), Visitor{*this, def, code_off});
     if (walk.truncated) {
       report_.report(Code::truncated, Severity::warning,
                      "class_def #{}: code_item at {:#x}: instruction at unit {:#x} runs past insns_size {}",
@@ -543,6 +601,10 @@ class Parser {
   std::vector<std::uint32_t> scratch_;   // string indices loaded by the current class
   std::size_t string_base_ = 0;          // first string of the current entry in dex_.strings
   std::size_t entry_strings_ = 0;        // number of strings in the current entry
+  std::vector<std::uint32_t> method_scratch_;  // method refs invoked by the current class
+  std::vector<std::uint32_t> field_scratch_;   // field refs accessed by the current class
+  std::size_t method_base_ = 0, entry_methods_ = 0;  // first method ref of the current entry, and count
+  std::size_t field_base_ = 0, entry_fields_ = 0;
   std::uint64_t string_budget_;
   std::uint64_t member_budget_;
   std::uint64_t code_units_ = 0;

@@ -20,6 +20,13 @@ struct StringUse {
   friend bool operator==(const StringUse&, const StringUse&) = default;
 };
 
+/// A method or field a class's code references (invoke-*, iget/iput/sget/sput).
+struct RefUse {
+  std::uint32_t ref_idx = 0;    ///< index into DexFile::method_refs or DexFile::field_refs
+  std::uint32_t class_idx = 0;  ///< index into DexFile::classes
+  friend bool operator==(const RefUse&, const RefUse&) = default;
+};
+
 /// Everything parse_dex extracts from one DEX image. For a v41 container holding several DEX
 /// entries, the entries are concatenated in file order: strings, classes and method_refs of
 /// entry 2 follow those of entry 1, and every index (StringUse) points into the merged vectors.
@@ -34,6 +41,10 @@ struct DexFile {
   /// method_id i). The owner of an array method (clone) keeps its descriptor ("[I.clone"); an
   /// entry whose indices are out of range is "". Cut short only under a "dex.limit" diagnostic.
   std::vector<std::string> method_refs;
+  /// "com.a.B.field" for each field_id, in field_id order (entries concatenated like method_refs).
+  std::vector<std::string> field_refs;
+  std::vector<RefUse> method_uses;  ///< methods each class's code invokes: sorted by (class_idx, ref_idx), unique
+  std::vector<RefUse> field_uses;   ///< fields each class's code reads or writes: sorted likewise
   std::uint32_t container_entries = 0;  ///< DEX headers read: 1, or more for a v41 container
 };
 

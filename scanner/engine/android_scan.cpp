@@ -14,6 +14,7 @@
 #include "scanner/android/proto_xml.hpp"
 #include "scanner/android/resources_pb.hpp"
 #include "scanner/dex/dex_file.hpp"
+#include "scanner/engine/code_checks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/native/elf_info.hpp"
 #include "scanner/util/strings.hpp"
@@ -55,6 +56,7 @@ void add_manifest_evidence(ScanContext& ctx, const android::Manifest& m, std::ui
   for (const auto& md : m.meta_data) {
     ctx.evidence.facts.push_back({EvidenceKind::ManifestMetaData, md.name, loc});
     add_string_evidence(ctx, md.value, loc, "AndroidManifest.xml");
+    record_text_hits(ctx, md.value, loc, "meta-data " + md.name);
   }
 }
 
@@ -147,6 +149,7 @@ void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntr
   ctx.count("assets.text_files");
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   std::uint32_t loc = ctx.evidence.add_location(where);
+  record_text_hits(ctx, text, loc, "");
   // Whole files are searched for URLs only: a bare host must be a whole string, and a file is not.
   bool script = ends_with(where, ".js") || ends_with(where, ".bundle") || ends_with(where, ".jsbundle");
   bool markup = ends_with(where, ".html") || ends_with(where, ".htm");
@@ -177,7 +180,10 @@ void scan_network_security_config(ScanContext& ctx, const Archive& archive, cons
   std::uint32_t loc = ctx.evidence.add_location(where);
   // <domain> texts are the hosts the config names (cleartext or pinning exceptions).
   for (const auto& t : parsed.texts) add_string_evidence(ctx, t.text, loc, "network_security_config");
-  if (!ctx.nsc && !nested) ctx.nsc = android::read_network_security_config(parsed);
+  if (!ctx.nsc && !nested) {
+    ctx.nsc = android::read_network_security_config(parsed);
+    ctx.nsc_location = where;
+  }
 }
 
 std::string version_file_path(std::string_view rel) {
@@ -208,6 +214,7 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
   ctx.count("dex.classes", d.classes.size());
   ctx.count("dex.strings", d.strings.size());
   for (const auto& c : d.classes) ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c, loc});
+  record_dex_hits(ctx, d, loc);
 
   // Only a few strings in a pool matter: those holding an address and those a version rule
   // could match. Mark them, then find the classes whose code loads each in one pass over
@@ -261,6 +268,7 @@ void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, c
   if (!res.info.soname.empty() && res.info.soname != file_name)
     ctx.evidence.facts.push_back({EvidenceKind::NativeLib, res.info.soname, loc});
   for (const auto& s : res.info.strings) add_string_evidence(ctx, s, loc, file_name);
+  record_elf_hits(ctx, res.info, data, loc, file_name);
 }
 
 void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUnitLayout& layout,
@@ -290,7 +298,10 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
     }
     std::sort(named.begin(), named.end());
     for (const auto& [name, value] : named)
-      if (starts_with(name, "string/")) add_string_evidence(ctx, value, loc, name);
+      if (starts_with(name, "string/")) {
+        add_string_evidence(ctx, value, loc, name);
+        record_text_hits(ctx, value, loc, name);
+      }
   }
 
   // Pass 2: the manifest -> app identity, permissions, components, meta-data.
@@ -304,7 +315,7 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
       std::uint32_t loc = ctx.evidence.add_location(manifest_loc);
       add_manifest_evidence(ctx, m, loc);
       scan_network_security_config(ctx, archive, layout, m.network_security_config, prefix, part.kind == "nested");
-      ctx.manifests.push_back({part, std::move(m)});
+      ctx.manifests.push_back({part, std::move(m), manifest_loc});
     } else {
       ctx.diags.error("android.manifest_unreadable", manifest_loc, "the manifest could not be decoded");
     }
@@ -367,6 +378,7 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
       } else {
         ctx.diags.info("android.asset_dex_unreadable", loc,
                        "a .dex file in assets is not plain DEX (encrypted or packed code)");
+        ctx.encrypted_code.push_back(loc);
       }
       continue;
     }

@@ -12,6 +12,7 @@
 #include "scanner/apple/macho_info.hpp"
 #include "scanner/apple/plist.hpp"
 #include "scanner/engine/android_scan.hpp"
+#include "scanner/engine/code_checks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/util/strings.hpp"
 
@@ -133,6 +134,7 @@ void scan_macho_bytes(ScanContext& ctx, Bytes data, const std::string& location,
   for (const auto& sel : m.selectors) ctx.ios_state.selectors[sel].insert(binary_name);
   for (const auto& sym : m.exported_symbols) ctx.evidence.facts.push_back({EvidenceKind::MachoSymbol, sym, loc});
   for (const auto& s : m.strings) add_string_evidence(ctx, s, loc, binary_name);
+  record_macho_hits(ctx, m, data, loc, binary_name);
   if (m.encrypted) ctx.ios.encrypted_binaries.push_back(location);
   if (main_binary && !m.entitlements.empty()) {
     Bytes text(reinterpret_cast<const std::uint8_t*>(m.entitlements.data()), m.entitlements.size());

@@ -4,6 +4,7 @@
 
 #include "scanner/android/text_xml.hpp"
 #include "scanner/engine/android_scan.hpp"
+#include "scanner/engine/code_checks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/java/class_file.hpp"
 #include "scanner/util/strings.hpp"
@@ -19,6 +20,7 @@ void scan_class_bytes(ScanContext& ctx, Bytes data, std::uint32_t loc, const std
   ctx.count("java.classes");
   ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c.name, loc});
   for (const auto& s : c.strings) add_string_evidence(ctx, s, loc, c.name);
+  record_class_hits(ctx, c, loc);
 }
 
 std::unique_ptr<Archive> open_nested(ScanContext& ctx, const Archive& outer, const ArchiveEntry& e,
@@ -74,7 +76,7 @@ void scan_aar(ScanContext& ctx, const Archive& aar, const std::string& prefix, s
         std::uint32_t loc = ctx.evidence.add_location(mloc);
         for (const auto& c : m.components) ctx.evidence.facts.push_back({EvidenceKind::ManifestComponent, c.name, loc});
         for (const auto& md : m.meta_data) ctx.evidence.facts.push_back({EvidenceKind::ManifestMetaData, md.name, loc});
-        ctx.manifests.push_back({BundlePart{prefix, "artifact", m.package}, std::move(m)});
+        ctx.manifests.push_back({BundlePart{prefix, "artifact", m.package}, std::move(m), mloc});
       }
     }
   }

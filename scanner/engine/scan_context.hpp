@@ -12,6 +12,7 @@
 #include "scanner/android/manifest.hpp"
 #include "scanner/android/network_security_config.hpp"
 #include "scanner/bundle/archive.hpp"
+#include "scanner/checks/catalogue.hpp"
 #include "scanner/engine/scan_options.hpp"
 #include "scanner/match/signature_db.hpp"
 #include "scanner/model/evidence.hpp"
@@ -23,6 +24,7 @@ namespace sdkscope {
 struct PartManifest {
   BundlePart part;
   android::Manifest manifest;
+  std::string location;  ///< where the manifest was read ("AndroidManifest.xml", "base/manifest/AndroidManifest.xml" ...)
 };
 
 /// iOS facts gathered across the bundle's binaries, for the privacy-manifest audit.
@@ -36,13 +38,15 @@ struct IosScanState {
 
 struct ScanContext {
   ScanContext(const SignatureDb& db_in, const std::vector<apple::RequiredReasonCategory>& required_in,
-              const ScanOptions& opts_in, const AddressExtractor& extractor_in)
-      : db(db_in), required_reason_apis(required_in), opts(opts_in), extractor(extractor_in) {}
+              const ScanOptions& opts_in, const AddressExtractor& extractor_in,
+              const checks::Catalogue* catalogue_in = nullptr)
+      : db(db_in), required_reason_apis(required_in), opts(opts_in), extractor(extractor_in), catalogue(catalogue_in) {}
 
   const SignatureDb& db;
   const std::vector<apple::RequiredReasonCategory>& required_reason_apis;
   const ScanOptions& opts;
   const AddressExtractor& extractor;
+  const checks::Catalogue* catalogue;  ///< null: no checks run (the catalogue did not load)
   Diagnostics diags;
   ReadBudget budget;
   EvidenceSet evidence;
@@ -53,6 +57,11 @@ struct ScanContext {
   IosScanState ios_state;
   AppInfo app;  ///< identity read by the iOS passes (Android reads it from manifests afterwards)
   std::optional<android::NetworkSecurityConfig> nsc;  ///< the app's own (first non-nested) config
+  std::string nsc_location;
+  std::vector<checks::CodeHit> code_hits;  ///< check indicators found in code (see code_checks.hpp)
+  std::size_t defined_classes = 0;         ///< DEX and JAR classes, for the obfuscation share
+  std::size_t short_name_classes = 0;
+  std::vector<std::string> encrypted_code;  ///< code files stored encrypted
 
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
 

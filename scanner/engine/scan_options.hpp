@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "scanner/analysis/endpoint_report.hpp"
 #include "scanner/bundle/limits.hpp"
 #include "scanner/match/matcher.hpp"
+#include "scanner/policy/policy.hpp"
 
 namespace sdkscope {
 
@@ -23,6 +25,10 @@ struct ScanOptions {
   bool show_filtered = false;
   /// Home jurisdiction data_flows measure transfers against: "EU", "EEA" or an ISO country code.
   std::string home_jurisdiction = "EU";
+  /// Policy gate applied to every result (--policy FILE); null = no policy.
+  std::shared_ptr<const policy::Policy> policy;
+  /// "YYYY-MM-DD" the policy's allowlist expiry dates are compared with; "" = today (UTC).
+  std::string today;
   /// Maximum holders (classes) recorded per address string in one DEX.
   std::size_t max_holders_per_string = 8;
 

@@ -13,6 +13,7 @@
 #include "scanner/analysis/data_flows.hpp"
 #include "scanner/analysis/endpoint_report.hpp"
 #include "scanner/analysis/permissions.hpp"
+#include "scanner/checks/evaluate.hpp"
 #include "scanner/engine/containers.hpp"
 #include "scanner/engine/ios_scan.hpp"
 #include "scanner/engine/scan_context.hpp"
@@ -115,6 +116,52 @@ CleartextPolicy cleartext_policy(const ScanContext& ctx, const ScanResult& r) {
 
 }  // namespace
 
+void Scanner::run_checks(ScanContext& ctx, ScanResult& r) const {
+  std::set<std::string> detected;
+  std::map<std::string, std::string> lib_sdk;       // native library file name -> SDK
+  std::map<std::string, std::string> framework_sdk;  // Mach-O framework name -> SDK
+  for (const auto& s : r.sdks) {
+    detected.insert(s.id);
+    for (const auto& l : s.evidence.native_libs) lib_sdk.emplace(l, s.id);
+    for (const auto& o : s.evidence.other)
+      if (starts_with(o, "macho.framework:")) framework_sdk.emplace(o.substr(16), s.id);
+  }
+  struct ClassSdk {
+    const SignatureDb& db;
+    const std::set<std::string>& detected;
+    std::string operator()(const std::string& cls) const {
+      auto hit = db.match_class(cls);
+      if (!hit) return {};
+      const std::string& id = db.sdks()[hit->record].id;
+      return detected.count(id) ? id : std::string();
+    }
+  } class_sdk{db_, detected};
+
+  checks::EvalInput in{*catalogue_, r, {}, ctx.nsc ? &*ctx.nsc : nullptr, ctx.nsc_location, ctx.code_hits,
+                       ctx.evidence.locations, {}, nullptr, nullptr, ctx.encrypted_code};
+  for (const auto& m : ctx.manifests) {
+    in.manifests.push_back({m.location, &m.manifest, m.part.kind == "nested"});
+  }
+  in.class_sdk = [](const void* c, const std::string& cls) { return (*static_cast<const ClassSdk*>(c))(cls); };
+  in.class_sdk_ctx = &class_sdk;
+  in.hit_sdks.reserve(ctx.code_hits.size());
+  // A hit belongs to an SDK through its holder only: the class (DEX, JAR), the native library's
+  // file name, or the framework a Mach-O binary is. A location is shared (classes.dex holds many
+  // SDKs; a main binary links many frameworks) and never attributes on its own.
+  for (const auto& h : ctx.code_hits) {
+    std::string sdk;
+    if (auto it = lib_sdk.find(h.holder); it != lib_sdk.end()) sdk = it->second;
+    else if (auto fw = framework_sdk.find(h.holder); fw != framework_sdk.end()) sdk = fw->second;
+    else if (h.holder.find('.') != std::string::npos && h.holder.find('/') == std::string::npos) sdk = class_sdk(h.holder);
+    in.hit_sdks.push_back(std::move(sdk));
+  }
+  r.findings = checks::evaluate(in);
+  for (const auto& d : catalogue_->checks())
+    if (d.info.platform == "any" || r.app.platform.empty() || d.info.platform == r.app.platform) r.checks.push_back(d.info);
+  ctx.count("checks.evaluated", r.checks.size());
+  ctx.count("checks.code_hits", ctx.code_hits.size());
+}
+
 Scanner::Scanner(const SignatureDb& db, ScanOptions options)
     : db_(db),
       options_(std::move(options)),
@@ -122,6 +169,13 @@ Scanner::Scanner(const SignatureDb& db, ScanOptions options)
       required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {
   std::vector<std::string> errors;
   jurisdictions_ = JurisdictionTable::load(db.dir() / "jurisdictions.json", errors);
+  std::error_code ec;
+  if (auto file = db.dir() / "checks.json"; std::filesystem::exists(file, ec)) {
+    std::vector<std::string> check_errors;
+    catalogue_ = checks::Catalogue::load(file, check_errors);
+    if (!catalogue_)
+      checks_error_ = check_errors.empty() ? std::string("checks.json: invalid") : check_errors.front();
+  }
   if (!options_.geoip_path.empty()) {
     geoip_ = GeoIp::open(options_.geoip_path, &geoip_error_);
     if (!geoip_ && geoip_error_.empty()) geoip_error_ = "cannot open";
@@ -167,7 +221,7 @@ ScanOutcome Scanner::scan(const std::string& path) const {
     r.input.size = size;
 
     // Pass 2: recognise the container and walk its parts with the passes for its kind.
-    ScanContext ctx(db_, required_reason_apis_, options_, extractor_);
+    ScanContext ctx(db_, required_reason_apis_, options_, extractor_, catalogue());
     if (std::string err = walk_input(ctx, path, r.input.format); !err.empty()) {
       outcome.error = err;
       return outcome;
@@ -245,9 +299,30 @@ ScanOutcome Scanner::scan(const std::string& path) const {
 
     // Pass 8: iOS: usage-key permissions and the privacy-manifest audit, which need the SDKs and
     // endpoints found above.
-    if (ctx.ios.present || !ctx.ios.privacy_manifests.empty() || !ctx.ios.bundles.empty()) finish_ios(ctx, r);
+    if (ctx.ios.present || !ctx.ios.privacy_manifests.empty() || !ctx.ios.bundles.empty() ||
+        !ctx.ios.encrypted_binaries.empty())
+      finish_ios(ctx, r);
 
     r.filtered_endpoints.assign(ctx.filtered.begin(), ctx.filtered.end());
+
+    // Pass 8b: coverage (packers, renaming, encrypted code), then the checks, which read
+    // everything above.
+    r.coverage = checks::assess_coverage(r, ctx.defined_classes, ctx.short_name_classes, ctx.encrypted_code);
+    if (catalogue_) run_checks(ctx, r);
+    else ctx.diags.info("checks.catalogue_missing", "", "signatures/checks.json not found: no checks run");
+
+    // Pass 8c: the policy gate, on the finished inventory and findings.
+    if (options_.policy) {
+      policy::EvalContext pc;
+      pc.today = options_.today.empty() ? policy::today_utc() : options_.today;
+      pc.expand = [this](std::string_view code) {
+        std::vector<std::string> out;
+        if (jurisdictions_)
+          if (auto j = jurisdictions_->home(code)) out = j->members;
+        return out;
+      };
+      policy::apply_policy(*options_.policy, pc, r);
+    }
 
     // Pass 9: diagnostics and statistics, sorted for reproducible output.
     r.diagnostics = std::move(ctx.diags.items());

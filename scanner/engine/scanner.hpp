@@ -9,11 +9,14 @@
 #include "scanner/analysis/geoip.hpp"
 #include "scanner/analysis/jurisdiction.hpp"
 #include "scanner/apple/privacy_manifest.hpp"
+#include "scanner/checks/catalogue.hpp"
 #include "scanner/engine/scan_options.hpp"
 #include "scanner/match/signature_db.hpp"
 #include "scanner/model/scan_result.hpp"
 
 namespace sdkscope {
+
+struct ScanContext;
 
 struct ScanOutcome {
   std::optional<ScanResult> result;  ///< set on success
@@ -33,8 +36,15 @@ class Scanner {
   const std::string& geoip_error() const { return geoip_error_; }
   bool knows_home(std::string_view code) const { return jurisdictions_ && jurisdictions_->home(code).has_value(); }
   const ScanOptions& options() const { return options_; }
+  /// The check catalogue (signatures/checks.json); null when absent or invalid.
+  const checks::Catalogue* catalogue() const { return catalogue_ ? &*catalogue_ : nullptr; }
+  /// Why signatures/checks.json did not load ("" when it loaded or is absent): a broken catalogue
+  /// is an error the CLI reports (exit 2), an absent one only turns the checks off.
+  const std::string& checks_error() const { return checks_error_; }
 
  private:
+  void run_checks(ScanContext& ctx, ScanResult& r) const;
+
   const SignatureDb& db_;
   ScanOptions options_;
   PublicSuffixList psl_;
@@ -42,6 +52,8 @@ class Scanner {
   std::vector<apple::RequiredReasonCategory> required_reason_apis_;  ///< for the privacy-manifest audit
   std::optional<JurisdictionTable> jurisdictions_;  ///< signatures/jurisdictions.json, for data_flows
   std::optional<GeoIp> geoip_;
+  std::optional<checks::Catalogue> catalogue_;
+  std::string checks_error_;
   std::string geoip_error_;
 };
 

@@ -32,7 +32,7 @@ const std::set<std::string, std::less<>> kCategories = {
     "social",      "login",       "payments",    "maps_location",   "fingerprinting", "hotfix",
     "web_engine",  "backend",     "messaging",   "speech",          "captcha",     "ui",
     "networking",  "app_framework", "support",   "security",        "mediation",   "consent",
-    "media",       "marketing_automation", "customer_support", "feature_flags"};
+    "media",       "marketing_automation", "customer_support", "feature_flags", "packer"};
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 100) return false;

@@ -77,6 +77,8 @@ struct SdkFinding {
   std::string confidence;  ///< "high", "medium", "low"
   std::string part_of;     ///< parent SDK id for sub-components
   std::string version;     ///< "" when not revealed
+  std::string maven;       ///< Maven coordinate "group:artifact" when known ("" otherwise); CycloneDX purl
+  std::string cocoapod;    ///< CocoaPods pod name when known ("" otherwise); CycloneDX purl
   SdkEvidence evidence;
 };
 

@@ -151,7 +151,7 @@ TEST_CASE("header sizes and offsets: huge, past the end, zero") {
   };
   const Field fields[] = {{0x20, true},  {0x2c, false}, {0x30, false}, {0x34, false}, {0x38, true},
                           {0x3c, true},  {0x40, true},  {0x44, true},  {0x48, false}, {0x4c, false},
-                          {0x50, false}, {0x54, false}, {0x58, true},  {0x5c, true},  {0x60, true},
+                          {0x50, true},  {0x54, true},  {0x58, true},  {0x5c, true},  {0x60, true},
                           {0x64, true},  {0x68, false}, {0x6c, false}};
   const std::uint32_t values[] = {0xFFFFFFFF,
                                   0x80000000,
@@ -173,6 +173,7 @@ TEST_CASE("header sizes and offsets: huge, past the end, zero") {
       CHECK(p.r.dex.strings.size() <= size / 4);
       CHECK(p.r.dex.classes.size() <= size / 32);
       CHECK(p.r.dex.method_refs.size() <= size / 8);
+      CHECK(p.r.dex.field_refs.size() <= size / 8);
       if (!f.read) {
         // Fields the reader ignores change nothing.
         CHECK(p.diags.empty());

@@ -5,17 +5,11 @@
 // doing so, and the alarm if a LIEF build ever changes that.
 //
 // Bounded time: a worker parses many inputs and reports each over a pipe; a crash or hang costs
-// one fork. The sweep stops at kBudget (the suite must stay fast, also under ASan) and says how
-// far it got. SDKSCOPE_ELF_MUTATION_SEEDS raises the seed count for a longer local run.
+// one fork (tests/support/fork_sweep.hpp). The sweep stops at kBudget (the suite must stay fast,
+// also under ASan) and says how far it got. SDKSCOPE_ELF_MUTATION_SEEDS raises the seed count for
+// a longer local run.
 #include <doctest/doctest.h>
 
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -23,39 +17,20 @@
 
 #include "native/elf_test_util.hpp"
 #include "scanner/native/elf_header.hpp"
+#include "support/fork_sweep.hpp"
 
 namespace sdkscope::native {
 namespace {
 
 using namespace testing;
+using namespace sdkscope::test::fork_sweep;
+using sdkscope::test::kSanitized;
 
 constexpr int kDefaultSeeds = 300;
 constexpr std::size_t kTruncationStep = 64;
 constexpr unsigned kHangSeconds = 3;  // a sound parse of these fixtures takes milliseconds
 constexpr auto kBudget = std::chrono::seconds(15);
 constexpr long kMaxGrowthKb = 64 * 1024;  // LIEF alone reached ~1 GiB on 3 KiB inputs
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
-/// What one input did. The first four come from the worker, the last two from its exit status.
-enum Outcome : std::uint8_t { kOk, kDiagnosed, kSilentFailure, kBrokenInvariant, kThrew, kCrashed, kHung, kCount };
-constexpr std::array<const char*, kCount> kOutcomeNames = {
-    "ok", "diagnosed", "failed without diagnostic", "broke an invariant", "threw", "crashed", "hung"};
-
-struct Input {
-  std::string label;
-  Buf bytes;
-};
 
 std::vector<Input> make_inputs(int seeds) {
   std::vector<Input> inputs;
@@ -120,102 +95,16 @@ Outcome check_one(const Buf& bytes) {
   }
 }
 
-long max_rss_kb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
-
-/// Worker: parses inputs[first..] and writes one 8-byte record (outcome, RSS growth in KiB) per
-/// input. Never returns.
-[[noreturn]] void run_worker(const std::vector<Input>& inputs, std::size_t first, int out_fd) {
-  for (std::size_t i = first; i < inputs.size(); ++i) {
-    ::alarm(kHangSeconds);
-    const long before = max_rss_kb();
-    const Outcome o = check_one(inputs[i].bytes);
-    const auto growth = static_cast<std::uint32_t>(std::max(0L, max_rss_kb() - before));
-    std::uint8_t record[8] = {o};
-    for (int k = 0; k < 4; ++k) record[4 + k] = static_cast<std::uint8_t>(growth >> (8 * k));
-    if (::write(out_fd, record, sizeof record) != static_cast<ssize_t>(sizeof record)) ::_exit(3);
-  }
-  ::_exit(0);
-}
-
-bool read_full(int fd, std::uint8_t* buf, std::size_t n) {
-  std::size_t got = 0;
-  while (got < n) {
-    ssize_t k = ::read(fd, buf + got, n - got);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    got += static_cast<std::size_t>(k);
-  }
-  return true;
-}
-
-struct Tally {
-  std::array<std::size_t, kCount> counts{};
-  std::size_t checked = 0;
-  long max_growth_kb = 0;
-  std::vector<std::string> failures;  // labels of everything that was not ok/diagnosed
-  bool out_of_time = false;
-
-  void add(const Input& in, Outcome o, long growth_kb = 0) {
-    ++counts[o];
-    ++checked;
-    max_growth_kb = std::max(max_growth_kb, growth_kb);
-    if (o != kOk && o != kDiagnosed && failures.size() < 20) failures.push_back(in.label + ": " + kOutcomeNames[o]);
-  }
-};
-
-Tally sweep(const std::vector<Input>& inputs) {
-  Tally tally;
-  const auto start = std::chrono::steady_clock::now();
-  std::size_t next = 0;
-  while (next < inputs.size() && !tally.out_of_time) {
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      run_worker(inputs, next, fds[1]);
-    }
-    ::close(fds[1]);
-    std::uint8_t record[8];
-    while (read_full(fds[0], record, sizeof record)) {
-      const long growth = record[4] | (record[5] << 8) | (record[6] << 16) | (static_cast<long>(record[7]) << 24);
-      tally.add(inputs[next], record[0] < kCount ? static_cast<Outcome>(record[0]) : kBrokenInvariant, growth);
-      ++next;
-      if (std::chrono::steady_clock::now() - start > kBudget) {
-        tally.out_of_time = true;
-        ::kill(pid, SIGKILL);
-        break;
-      }
-    }
-    ::close(fds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (tally.out_of_time || next >= inputs.size()) break;
-    // The worker died on inputs[next]: that input crashed or hung (SIGALRM); resume after it.
-    tally.add(inputs[next], WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? kHung : kCrashed);
-    ++next;
-  }
-  return tally;
-}
-
 TEST_CASE("mutation sweep: LIEF 0.9 behind parse_elf neither crashes nor hangs nor balloons in-process") {
   int seeds = kDefaultSeeds;
   if (const char* env = std::getenv("SDKSCOPE_ELF_MUTATION_SEEDS"); env && *env) seeds = std::max(1, std::atoi(env));
   const auto inputs = make_inputs(seeds);
-  const Tally t = sweep(inputs);
+  Options options;
+  options.hang_seconds = kHangSeconds;
+  options.budget = kBudget;
+  const Tally t = sweep(inputs, check_one, options);
 
-  std::string summary = std::to_string(t.checked) + "/" + std::to_string(inputs.size()) + " inputs";
-  for (int o = 0; o < kCount; ++o) summary += ", " + std::to_string(t.counts[o]) + " " + kOutcomeNames[o];
-  summary += "; crash rate " + std::to_string(t.counts[kCrashed]) + "/" + std::to_string(t.checked) +
-             "; largest RSS growth " + std::to_string(t.max_growth_kb) + " KiB";
-  if (t.out_of_time) summary += "; stopped at the time budget";
-  MESSAGE(summary);
+  MESSAGE(t.summary(inputs.size()));
   for (const auto& f : t.failures) MESSAGE(f);
 
   // A short run proves little: the budget must leave room for a real sample.

@@ -1,0 +1,8 @@
+.class public Lcom/tencent/bugly/crashreport/CrashReport;
+.super Ljava/lang/Object;
+
+.method public static run(Landroid/content/Context;)V
+    .registers 8
+
+    return-void
+.end method
