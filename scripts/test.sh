@@ -6,6 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh" -DSDKSCOPE_WERROR=ON -DSDKSCOPE_TESTS=ON
 # Vendor SDK binaries for the artifact test (npm registry; skipped cleanly when unreachable).
 [ -d "$root/build/sdk-artifacts" ] || "$root/scripts/fetch-artifacts.sh"
+# Validators the report tests use (npm registry, pinned and hash-checked; tests skip without them).
+"$root/scripts/fetch-schemas.sh"
+"$root/scripts/fetch-sarif-validator.sh"
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc)" --timeout 600
 # The whole suite again under ASan + UBSan + LeakSanitizer (build-asan/); any report fails CI.

@@ -125,8 +125,8 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
     n = limits.max_entries;
   }
   archive->entries_.reserve(n);
-  std::uint64_t duplicates = 0, unsafe_names = 0, symlinks = 0, bad_utf8 = 0;
-  std::string first_unsafe, first_symlink, first_bad_utf8;
+  std::uint64_t duplicates = 0, unsafe_names = 0, symlinks = 0;
+  std::string first_unsafe, first_symlink;
   for (std::uint64_t i = 0; i < n; ++i) {
     zip_stat_t st;
     zip_stat_init(&st);
@@ -151,7 +151,6 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
       if (symlinks++ == 0) first_symlink = e.name;
     }
     if (unsafe_entry_name(e.name) && unsafe_names++ == 0) first_unsafe = e.name;
-    if (sanitize_utf8(e.name) != e.name && bad_utf8++ == 0) first_bad_utf8 = e.name;
     // Duplicate names: Android's installer takes the first; keep the first, note the rest.
     if (!archive->impl_->by_name.emplace(e.name, i).second) {
       ++duplicates;
@@ -171,10 +170,6 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
     diags.warn("zip.symlink_entry", where,
                fmt::format("{} entries are symbolic links (first: '{}'); listed, never followed or read", symlinks,
                            sanitize_utf8(first_symlink)));
-  if (bad_utf8 > 0)
-    diags.info("zip.invalid_utf8_name", where,
-               fmt::format("{} entry names are not valid UTF-8 (first: '{}'); reported with U+FFFD", bad_utf8,
-                           sanitize_utf8(first_bad_utf8)));
   return archive;
 }
 

@@ -44,7 +44,9 @@ class Archive {
   /// limits.max_entries (a diagnostic when cut). Returns nullptr and sets *error to a one-line
   /// reason when the bytes are not a readable zip. Listing reports, once per archive with a count
   /// and the first example: "zip.duplicate_entries", "zip.unsafe_entry_name" (absolute or ".."
-  /// names), "zip.symlink_entry" (Unix symlink entries) and info "zip.invalid_utf8_name".
+  /// names) and "zip.symlink_entry" (Unix symlink entries). Names are UTF-8: libzip converts
+  /// unflagged names from CP437 and refuses the archive ("inconsistent") when a name flagged
+  /// UTF-8 is not, as Android's installer does (libziparchive kInvalidEntryName).
   static std::unique_ptr<Archive> open(std::shared_ptr<const std::vector<std::uint8_t>> data,
                                        const Limits& limits, Diagnostics& diags,
                                        const std::string& where, std::string* error);

@@ -78,7 +78,10 @@ std::vector<std::string> printable_strings(Bytes data, std::size_t min_len, std:
   std::size_t start = 0;
   bool in_run = false;
   for (std::size_t i = 0; i <= data.size(); ++i) {
-    bool printable = i < data.size() && ((data[i] >= 0x20 && data[i] < 0x7f) || data[i] == '\t');
+    // Tabs and line breaks belong to the string (a C string runs to its NUL): multi-line
+    // constants such as PEM keys and JSON configs stay whole.
+    bool printable = i < data.size() &&
+                     ((data[i] >= 0x20 && data[i] < 0x7f) || data[i] == '\t' || data[i] == '\n' || data[i] == '\r');
     if (printable) {
       if (!in_run) {
         start = i;

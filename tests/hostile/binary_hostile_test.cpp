@@ -198,7 +198,8 @@ TEST_CASE("AXML manifest with absurd counts and offsets") {
   check_bounded(h);
   INFO(h.codes());
   CHECK(any_code_with_prefix(h, "axml."));
-  CHECK(h.has("android.manifest_unreadable"));
+  // What survives is at best a nameless root element: not a manifest.
+  CHECK((h.has("manifest.bad_root") || h.has("android.manifest_unreadable")));
 }
 
 TEST_CASE("plists: a binary plist containing itself, and XML nested 100,000 deep") {

@@ -133,6 +133,7 @@ TEST_CASE("a central directory that lies about sizes") {
     e.cd_compressed_size = 1u << 20;
     auto h = scan_hostile("lie_alloc", "lie.apk", raw_apk({e}));
     check_bounded(h);  // includes the RSS bound: the claim must not become an allocation
+    MESSAGE("500 MB claim: child " << h.child.describe());
     INFO(h.codes());
     CHECK((h.has("zip.corrupt_entry") || h.has("zip.size_mismatch") || h.has("zip.unreadable_entry")));
   }
@@ -266,17 +267,27 @@ TEST_CASE("encrypted entries are reported, not read") {
   }
 }
 
-TEST_CASE("non-UTF-8 entry names: reported, and the JSON report stays valid") {
-  Entry flagged{"assets/\xc3\x28\xff.json", rawzip::bytes("{\"u\":\"https://api.flagged.example.org/\"}")};
-  flagged.flags = 1 << 11;  // claims UTF-8, is not
-  Entry cp437{"assets/caf\x82\xff.txt", rawzip::bytes("https://cp437.example.org/")};
-  Entry lib{"lib/arm64-v8a/lib\xfe\xfd.so", rawzip::bytes("\x7f" "ELF junk")};
-  lib.flags = 1 << 11;
-  auto h = scan_hostile("bad_names", "names.apk", raw_apk({flagged, cp437, lib}));
-  check_bounded(h);  // the child renders and re-parses the JSON report
-  INFO(h.codes());
-  CHECK(h.scanned);
-  CHECK(h.has("zip.invalid_utf8_name"));
+TEST_CASE("non-UTF-8 entry names: refused like Android does, or converted; the JSON report stays valid") {
+  SUBCASE("a name flagged UTF-8 that is not: the archive is refused with one line (Android refuses it too)") {
+    Entry flagged{"assets/\xc3\x28\xff.json", rawzip::bytes("{\"u\":\"https://api.flagged.example.org/\"}")};
+    flagged.flags = 1 << 11;
+    auto h = scan_hostile("bad_names_flagged", "names.apk", raw_apk({flagged}));
+    check_bounded(h);
+    INFO(h.codes() << h.error);
+    CHECK_FALSE(h.scanned);
+    CHECK(h.error.find("not a readable zip archive") != std::string::npos);
+  }
+  SUBCASE("unflagged high bytes are CP437: converted, scanned, reported as valid JSON") {
+    Entry cp437{"assets/caf\x82\xff.txt", rawzip::bytes("https://cp437.example.org/")};
+    Entry lib{"lib/arm64-v8a/lib\xfe\xfd.so", rawzip::bytes("\x7f" "ELF junk")};
+    auto h = scan_hostile("bad_names_cp437", "names.apk", raw_apk({cp437, lib}));
+    check_bounded(h);  // the child renders and re-parses the JSON report
+    INFO(h.codes() << h.error);
+    CHECK(h.scanned);
+    bool converted = false;
+    for (const auto& d : h.diags) converted |= d.where.find("lib\u25a0\u00b2.so") != std::string::npos;
+    CHECK(converted);  // CP437 0xfe 0xfd is "\u25a0\u00b2"
+  }
 }
 
 TEST_CASE("a zip truncated at every structural boundary: a clean error or diagnostics, never worse") {
