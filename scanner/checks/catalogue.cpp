@@ -33,6 +33,7 @@ constexpr KindName kKinds[] = {
     {Kind::MachoCall, "macho.call"},       {Kind::AnyString, "string"},
     {Kind::Permission, "permission"},      {Kind::SdkCategory, "sdk.category"},
     {Kind::SdkId, "sdk.id"},               {Kind::Entitlement, "entitlement"},
+    {Kind::DexCall, "dex.call"},
 };
 
 bool parse_kind(std::string_view s, Kind& out) {
@@ -47,7 +48,7 @@ bool parse_kind(std::string_view s, Kind& out) {
 bool is_string_kind(Kind k) {
   return k == Kind::DexString || k == Kind::NativeString || k == Kind::MachoString || k == Kind::AnyString;
 }
-bool is_call_kind(Kind k) { return k == Kind::NativeCall || k == Kind::MachoCall; }
+bool is_call_kind(Kind k) { return k == Kind::NativeCall || k == Kind::MachoCall || k == Kind::DexCall; }
 
 const std::set<std::string, std::less<>> kSeverities = {"critical", "high", "medium", "low", "info"};
 const std::set<std::string, std::less<>> kConfidences = {"high", "medium", "low"};

@@ -44,6 +44,7 @@ enum class Kind : std::uint8_t {
   SdkCategory,    ///< "sdk.category": a detected SDK has the category
   SdkId,          ///< "sdk.id": the SDK is detected
   Entitlement,    ///< "entitlement": the iOS app has the entitlement key
+  DexCall,        ///< "dex.call": a class calls the method with constant arguments ("*.name" = any owner)
 };
 std::string_view to_string(Kind k);
 bool is_code_kind(Kind k);
@@ -123,7 +124,7 @@ class Catalogue {
   std::string version_;
   std::vector<CheckDef> checks_;
   std::vector<Primitive> primitives_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> exact_[16];
+  std::unordered_map<std::string, std::vector<std::uint32_t>> exact_[32];
   struct StringRules {
     std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
     std::vector<std::uint32_t> regex_ids;  ///< parallel to the RE2::Set's pattern indices

@@ -1,4 +1,5 @@
 // `signatures ...` and the signature directory lookup shared by every command.
+#include "scanner/checks/catalogue.hpp"
 #include "scanner/cli/commands.hpp"
 
 #include <cstdio>
@@ -93,8 +94,22 @@ int run_signatures(const SignaturesArgs& args) {
     return kExitOk;
   }
   if (args.action == "validate") {
-    std::printf("ok: %zu SDK records, %zu vendors, %zu permissions (database %s)\n", db->sdks().size(),
-                db->vendors().size(), db->permission_count(), std::string(db->version()).c_str());
+    // The check catalogue beside the records: invalid is an error, absent only turns checks off.
+    std::size_t checks = 0;
+    auto checks_file = db->dir() / "checks.json";
+    std::error_code ec;
+    if (std::filesystem::exists(checks_file, ec)) {
+      std::vector<std::string> errors;
+      auto cat = checks::Catalogue::load(checks_file, errors);
+      if (!cat) {
+        std::fprintf(stderr, "sdkscope: invalid check catalogue: %s\n", errors.empty() ? "?" : errors.front().c_str());
+        for (std::size_t i = 1; i < errors.size() && i < 20; ++i) std::fprintf(stderr, "  %s\n", errors[i].c_str());
+        return kExitError;
+      }
+      checks = cat->checks().size();
+    }
+    std::printf("ok: %zu SDK records, %zu vendors, %zu permissions, %zu checks (database %s)\n", db->sdks().size(),
+                db->vendors().size(), db->permission_count(), checks, std::string(db->version()).c_str());
     return kExitOk;
   }
   if (args.action == "list") {

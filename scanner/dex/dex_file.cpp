@@ -106,9 +106,10 @@ struct Header {
 
 class Parser {
  public:
-  Parser(Bytes data, Diagnostics& diags, const std::string& where, const DexLimits& limits)
+  Parser(Bytes data, Diagnostics& diags, const std::string& where, const DexLimits& limits, const DexOptions& options)
       : r_(data),
         limits_(limits),
+        options_(options),
         report_(diags, where),
         string_budget_(kStringBudgetFactor * data.size()),
         member_budget_(data.size()) {}
@@ -265,6 +266,7 @@ class Parser {
     guarded("method_ids", [&] { read_method_refs(h, strings); });
     guarded("field_ids", [&] { read_field_refs(h, strings); });
     entry_methods_ = dex_.method_refs.size() - method_base_;
+    mark_tracked();
     entry_fields_ = dex_.field_refs.size() - field_base_;
     guarded("class_defs", [&] { read_classes(h, string_base); });
   }
@@ -367,6 +369,25 @@ class Parser {
       ref.reserve(owner_name.size() + 1 + method_name.size());
       ref.append(owner_name).append(1, '.').append(method_name);
       dex_.method_refs.push_back(std::move(ref));
+    }
+  }
+
+  // Which method refs of this entry are tracked calls (by full name or "*.name").
+  void mark_tracked() {
+    tracked_.assign(entry_methods_, false);
+    if (options_.track_calls.empty()) return;
+    for (std::size_t i = 0; i < entry_methods_; ++i) {
+      const std::string& ref = dex_.method_refs[method_base_ + i];
+      const auto dot = ref.rfind('.');
+      for (const auto& t : options_.track_calls) {
+        const bool any_owner = t.size() > 2 && t[0] == '*' && t[1] == '.';
+        if (any_owner ? (dot != std::string::npos && ref.compare(dot, std::string::npos, t, 1, std::string::npos) == 0)
+                      : ref == t) {
+          tracked_[i] = true;
+          any_tracked_ = true;
+          break;
+        }
+      }
     }
   }
 
@@ -552,7 +573,29 @@ class Parser {
         if (f < p.entry_fields_) p.field_scratch_.push_back(static_cast<std::uint32_t>(p.field_base_ + f));
       }
     };
-    const auto walk = dalvik::walk_refs(r_.slice(insns_off, std::size_t{units} * 2), Visitor{*this, def, code_off});
+    // Argument constants cost a register table per instruction: only when a call is tracked.
+    struct ArgVisitor : Visitor {
+      void on_call(std::uint32_t m, const dalvik::InvokeArgs& a) {
+        if (m >= p.entry_methods_ || !p.tracked_[m]) return;
+        if (p.dex_.call_args.size() >= p.limits_.max_call_args) {
+          if (!p.call_args_capped_) {
+            p.call_args_capped_ = true;
+            p.report_.report(Code::limit, Severity::warning, "more than {} tracked calls; the rest not recorded",
+                             p.limits_.max_call_args);
+          }
+          return;
+        }
+        CallArgs c;
+        c.method_idx = static_cast<std::uint32_t>(p.method_base_ + m);
+        c.class_idx = static_cast<std::uint32_t>(p.dex_.classes.size() - 1);
+        c.args = a.values;
+        c.count = a.count;
+        p.dex_.call_args.push_back(c);
+      }
+    };
+    const Bytes code = r_.slice(insns_off, std::size_t{units} * 2);
+    const auto walk = any_tracked_ ? dalvik::walk_refs(code, ArgVisitor{{*this, def, code_off}})
+                                   : dalvik::walk_refs(code, Visitor{*this, def, code_off});
     if (walk.truncated) {
       report_.report(Code::truncated, Severity::warning,
                      "class_def #{}: code_item at {:#x}: instruction at unit {:#x} runs past insns_size {}",
@@ -595,6 +638,7 @@ class Parser {
 
   ByteReader r_;
   const DexLimits& limits_;
+  const DexOptions& options_;
   Reporter report_;
   DexFile dex_;
   std::vector<std::string> type_names_;  // this entry's types: dotted for classes, else descriptor
@@ -605,6 +649,9 @@ class Parser {
   std::vector<std::uint32_t> field_scratch_;   // field refs accessed by the current class
   std::size_t method_base_ = 0, entry_methods_ = 0;  // first method ref of the current entry, and count
   std::size_t field_base_ = 0, entry_fields_ = 0;
+  std::vector<bool> tracked_;  // per method ref of the current entry: record its call arguments
+  bool any_tracked_ = false;
+  bool call_args_capped_ = false;
   std::uint64_t string_budget_;
   std::uint64_t member_budget_;
   std::uint64_t code_units_ = 0;
@@ -615,11 +662,12 @@ class Parser {
 
 }  // namespace
 
-DexParseResult parse_dex(Bytes data, Diagnostics& diags, const std::string& where, const DexLimits& limits) {
+DexParseResult parse_dex(Bytes data, Diagnostics& diags, const std::string& where, const DexLimits& limits,
+                         const DexOptions& options) {
   // Every read is checked and each table catches its own OutOfBounds; these are the last line
   // that keeps the promise of never throwing.
   try {
-    return Parser(data, diags, where, limits).run();
+    return Parser(data, diags, where, limits, options).run();
   } catch (const std::bad_alloc&) {
     diags.error("dex.limit", where, "out of memory while reading the DEX");
   } catch (const std::exception& e) {

@@ -3,7 +3,9 @@
 // which is what lets an endpoint be attributed to the class, and so the SDK, that uses it.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,14 @@ struct RefUse {
   friend bool operator==(const RefUse&, const RefUse&) = default;
 };
 
+/// A call to a tracked method (DexOptions::track_calls) with the constants its arguments held.
+struct CallArgs {
+  std::uint32_t method_idx = 0;  ///< into DexFile::method_refs
+  std::uint32_t class_idx = 0;   ///< the calling class
+  std::array<std::optional<std::int64_t>, 8> args;  ///< registers passed, in order (`this` first)
+  std::uint32_t count = 0;
+};
+
 /// Everything parse_dex extracts from one DEX image. For a v41 container holding several DEX
 /// entries, the entries are concatenated in file order: strings, classes and method_refs of
 /// entry 2 follow those of entry 1, and every index (StringUse) points into the merged vectors.
@@ -45,6 +55,7 @@ struct DexFile {
   std::vector<std::string> field_refs;
   std::vector<RefUse> method_uses;  ///< methods each class's code invokes: sorted by (class_idx, ref_idx), unique
   std::vector<RefUse> field_uses;   ///< fields each class's code reads or writes: sorted likewise
+  std::vector<CallArgs> call_args;  ///< calls to tracked methods, in code order (capped by DexLimits::max_call_args)
   std::uint32_t container_entries = 0;  ///< DEX headers read: 1, or more for a v41 container
 };
 
@@ -57,6 +68,16 @@ struct DexLimits {
   /// method_refs): a real DEX builds a few MB; this stops 65536 method_ids that all name one
   /// multi-megabyte string from turning a small file into gigabytes of output.
   std::uint64_t max_name_bytes = 256ull << 20;
+  /// Tracked calls recorded per file: a few per class in real code; bounds a hostile file whose
+  /// every instruction calls a tracked method.
+  std::size_t max_call_args = 100'000;
+};
+
+/// What else to extract. Calls whose method is named here ("pkg.Class.method", or "*.method" for
+/// any owner: a call site names the receiver's static type, often an app subclass of Context)
+/// get their argument constants recorded in DexFile::call_args.
+struct DexOptions {
+  std::vector<std::string> track_calls;
 };
 
 /// Parses a DEX image. Never throws: malformed parts are reported in `diags` under `where`
@@ -72,7 +93,7 @@ struct DexParseResult {
   bool ok = false;
 };
 DexParseResult parse_dex(Bytes data, Diagnostics& diags, const std::string& where,
-                         const DexLimits& limits = {});
+                         const DexLimits& limits = {}, const DexOptions& options = {});
 
 /// "Lcom/a/B;" -> "com.a.B"; arrays and primitives -> "" (not a class).
 std::string descriptor_to_java(std::string_view descriptor);

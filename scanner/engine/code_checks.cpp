@@ -94,6 +94,12 @@ native::Arm64CallOptions call_options(const checks::Catalogue& cat, Kind kind) {
 
 }  // namespace
 
+dex::DexOptions dex_options(const ScanContext& ctx) {
+  dex::DexOptions o;
+  if (ctx.catalogue) o.track_calls = ctx.catalogue->callees(Kind::DexCall);
+  return o;
+}
+
 void record_dex_hits(ScanContext& ctx, const dex::DexFile& d, std::uint32_t loc) {
   ctx.defined_classes += d.classes.size();
   for (const auto& c : d.classes) ctx.short_name_classes += checks::is_short_class_name(c);
@@ -112,6 +118,24 @@ void record_dex_hits(ScanContext& ctx, const dex::DexFile& d, std::uint32_t loc)
     }
   };
   uses(Kind::DexMethod, d.method_refs, d.method_uses);
+  // Calls with constant arguments (the parser recorded only the tracked ones).
+  for (const auto& c : d.call_args) {
+    if (c.method_idx >= d.method_refs.size() || c.class_idx >= d.classes.size()) continue;
+    const std::string& ref = d.method_refs[c.method_idx];
+    std::array<std::optional<std::uint64_t>, 8> args{};
+    std::string shown;
+    for (std::uint32_t i = 0; i < c.count && i < args.size(); ++i) {
+      if (c.args[i]) args[i] = static_cast<std::uint64_t>(*c.args[i]);
+      shown += fmt::format("{}{}", i ? ", " : "", c.args[i] ? std::to_string(*c.args[i]) : std::string("?"));
+    }
+    auto dot = ref.rfind('.');
+    for (const std::string& key : {ref, dot == std::string::npos ? std::string() : "*" + ref.substr(dot)}) {
+      if (key.empty()) continue;
+      if (const auto* prims = cat.exact(Kind::DexCall, key))
+        for (auto p : *prims)
+          if (cat.call_matches(p, args)) rec.hit(p, d.classes[c.class_idx], fmt::format("{}({})", ref, shown));
+    }
+  }
   uses(Kind::DexField, d.field_refs, d.field_uses);
 
   for (std::uint32_t i = 0; i < d.superclasses.size() && i < d.classes.size(); ++i)

@@ -14,6 +14,8 @@
 
 namespace sdkscope {
 
+/// What the DEX parser must extract for the checks (the calls whose arguments they read).
+dex::DexOptions dex_options(const ScanContext& ctx);
 void record_dex_hits(ScanContext& ctx, const dex::DexFile& d, std::uint32_t loc);
 void record_class_hits(ScanContext& ctx, const java::ClassFile& c, std::uint32_t loc);
 /// `image` is the library's bytes (for arm64 call sites); `holder` its file name.
