@@ -27,7 +27,10 @@ import signal
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
+
+warnings.filterwarnings("ignore", message="Duplicate name", category=UserWarning)  # duplicates are the point
 
 KINDS = ["flip", "truncate", "drop", "duplicate", "rename", "recompress", "corrupt"]
 # Entry-level kinds need a zip; weights favour "corrupt" (it reaches the parsers).
@@ -65,9 +68,7 @@ def rewrite(src, rng, kind):
                     continue
                 if kind == "duplicate":
                     desc = f"duplicate {info.filename}"
-                    with __import__("warnings").catch_warnings():
-                        __import__("warnings").simplefilter("ignore")
-                        zout.writestr(ninfo, data)
+                    zout.writestr(ninfo, data)
                 elif kind == "rename":
                     others = [i.filename for i in infos if i is not info and not i.is_dir()]
                     choice = rng.randrange(5)
@@ -224,6 +225,8 @@ def main():
                 row["cases"] += 1
                 problem = None
                 for r in (r1, r2):
+                    if r[2] > row["max_s"]:
+                        row["slowest"] = f"case {case} [{desc}]"
                     row["max_s"] = max(row["max_s"], r[2])
                     row["max_rss"] = max(row["max_rss"], r[3])
                 if r1[0] == "timeout" or r2[0] == "timeout":
@@ -273,6 +276,9 @@ def main():
             kinds_total[k] = kinds_total.get(k, 0) + v
     lines.append("")
     lines.append("Mutations: " + ", ".join(f"{k} {kinds_total.get(k, 0)}" for k in KINDS) + ".")
+    slowest = max(rows, key=lambda r: r["max_s"], default=None)
+    if slowest and slowest.get("slowest"):
+        lines.append(f"Slowest scan: {slowest['bundle']} {slowest['slowest']}, {slowest['max_s']:.2f} s.")
     if failures:
         lines.append("")
         lines.append("Failures:")

@@ -20,22 +20,7 @@ using views::join;
 // Escaping. Everything from the app (and the database) goes through esc(): display_text() first
 // (valid UTF-8, no control or bidi-override characters), then the five HTML specials.
 
-std::string esc(std::string_view s) {
-  std::string clean = display_text(s);
-  std::string out;
-  out.reserve(clean.size() + 16);
-  for (char c : clean) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return views::html_text(s); }
 
 /// An <a href> only for http(s) references from the check catalogue; anything else is text.
 /// App-derived URLs never come through here: they are shown, not linked.

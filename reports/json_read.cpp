@@ -339,6 +339,7 @@ ScanResult result(const json& j) {
   r.app.target_sdk = opt_int<int>(app, "target_sdk");
   r.app.min_os = str(app, "min_os");
   r.app.frameworks = strings(app, "frameworks");
+  r.app.icon_path = str(app, "icon");
   for (const auto& p : array(app, "parts")) r.app.parts.push_back({str(p, "path"), str(p, "kind"), str(p, "name")});
 
   for (const auto& s : array(j, "sdks")) r.sdks.push_back(sdk(s));

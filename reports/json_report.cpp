@@ -127,6 +127,7 @@ ordered_json report_to_json(const ScanResult& r) {
               {"target_sdk", opt(r.app.target_sdk)},
               {"min_os", str_or_null(r.app.min_os)},
               {"frameworks", r.app.frameworks},
+              {"icon", str_or_null(r.app.icon_path)},
               {"parts", parts}};
   ordered_json sdks = ordered_json::array();
   for (const auto& s : r.sdks) sdks.push_back(sdk_json(s));

@@ -239,4 +239,21 @@ bool coverage_reported(const AnalysisCoverage& c) {
   return !c.packers.empty() || c.classes > 0 || c.encrypted_code || c.sdk_list_incomplete || !c.notes.empty();
 }
 
+std::string html_text(std::string_view s) {
+  std::string clean = display_text(s);
+  std::string out;
+  out.reserve(clean.size() + 16);
+  for (char c : clean) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace sdkscope::views

@@ -78,6 +78,9 @@ std::string vendor_label(const VendorInfo& v);
 /// override / isolate characters become a visible "[U+202E]" so a name cannot reorder text.
 /// Newlines and tabs are kept (each writer decides what they become).
 std::string display_text(std::string_view s);
+/// display_text() and then the five HTML specials escaped: safe as element text and as a quoted
+/// attribute value (the HTML report and the review service's pages both use it).
+std::string html_text(std::string_view s);
 
 std::string join(const std::vector<std::string>& v, std::string_view sep);
 

@@ -10,6 +10,8 @@ pkgs=(
   # libraries
   liblief-dev libzip-dev zlib1g-dev libpugixml-dev libfmt-dev nlohmann-json3-dev doctest-dev
   libre2-dev libpsl-dev libplist-dev libssl-dev libcli11-dev libvalijson-dev publicsuffix libmaxminddb-dev
+  # sdkscope serve: HTTP server, SQLite and PostgreSQL client; a PostgreSQL 15 server for its tests
+  libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql-15
   # fixture generators and reference decoders used by tests
   aapt dexdump libsmali-java default-jdk-headless zip unzip libplist-utils protobuf-compiler python3 mmdb-bin hyperfine
   clang-14 lld-14 llvm-14

@@ -10,6 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/fetch-schemas.sh"
 "$root/scripts/fetch-sarif-validator.sh"
 cd "$root/build"
-ctest --output-on-failure -j "$(nproc)" --timeout 600
+# A throwaway PostgreSQL 15 on 127.0.0.1:54329 for the server storage tests (SDKSCOPE_TEST_PG).
+"$root/scripts/with-postgres.sh" ctest --output-on-failure -j "$(nproc)" --timeout 600
 # The whole suite again under ASan + UBSan + LeakSanitizer (build-asan/); any report fails CI.
 "$root/scripts/test-sanitize.sh"

@@ -190,6 +190,7 @@ class ManifestBuilder {
   void read_application(const XmlElement& app) {
     m_.application_name = class_name(text_attr(app, "name"));
     m_.label = text_attr(app, "label");
+    m_.icon = text_attr(app, "icon");
     m_.debuggable = bool_attr(app, "debuggable");
     m_.allow_backup = bool_attr(app, "allowBackup");
     m_.uses_cleartext_traffic = bool_attr(app, "usesCleartextTraffic");

@@ -62,6 +62,7 @@ struct Manifest {
   std::optional<int> target_sdk;
   std::optional<int> compile_sdk;
   std::string label;  ///< application label, resolved through resources when a reference
+  std::string icon;   ///< <application android:icon>: resolved path ("res/mipmap-mdpi-v4/ic_launcher.png") or "@0x7f..."
   std::string split;  ///< split name for split APKs
 
   // <application> flags; nullopt = not set in the manifest (platform default applies).

@@ -18,16 +18,12 @@ namespace {
 
 namespace lmacho = LIEF::MachO;
 
-// LIEF logs through easylogging++ to stderr; a scanner's stderr belongs to its own messages.
-void silence_lief_logger() {
-  static std::once_flag once;
-  std::call_once(once, [] { LIEF::Logger::disable(); });
-}
+// LIEF logs through easylogging++ to stderr; the Scanner constructor switches it off once,
+// before any scan (scanner/engine/scanner.cpp, which says why it is not done here).
 
 }  // namespace
 
 std::optional<std::vector<MachoSymbol>> lief_symbols(Bytes image, std::size_t cap, std::string& error) {
-  silence_lief_logger();
   auto fail = [&](const std::string& why) -> std::optional<std::vector<MachoSymbol>> {
     error = why;
     return std::nullopt;

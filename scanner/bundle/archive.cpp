@@ -6,7 +6,9 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 #include <unordered_map>
 
@@ -16,13 +18,73 @@
 
 namespace sdkscope {
 
+// Concurrent reads. A zip_t is not safe to read from two threads (entries share its source's
+// file position and the archive's error state), so reads on other threads get zip_t handles of
+// their own, opened on demand over the same file or buffer and kept for reuse: at most one per
+// thread reading at once, each only a central directory in memory. Inflating happens outside
+// any lock; the mutex guards only the list of idle handles.
 struct Archive::Impl {
   std::shared_ptr<const std::vector<std::uint8_t>> data;
-  zip_t* zip = nullptr;                // zip mode
+  zip_t* zip = nullptr;                // zip mode: the handle the archive was listed with
+  std::string path;                    // zip mode, opened from a file: for more handles
   std::filesystem::path dir_root;      // directory mode
   std::unordered_map<std::string, std::uint64_t> by_name;
+  zip_int64_t listed = 0;              // entries in the central directory, to check new handles
+
+  std::mutex m;
+  std::condition_variable idle_cv;
+  std::vector<zip_t*> idle;            // handles no read is using (`zip` starts here)
+  std::size_t opened = 1;              // handles in existence, `zip` included
+
   ~Impl() {
+    for (zip_t* z : idle)
+      if (z != zip) zip_discard(z);
     if (zip) zip_discard(zip);
+  }
+
+  // Another handle on the same bytes; nullptr when it cannot be opened (a file that changed).
+  zip_t* open_another() const {
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t* src = data ? zip_source_buffer_create(data->data(), data->size(), 0, &zerr)
+                             : zip_source_file_create(path.c_str(), 0, -1, &zerr);
+    zip_t* z = nullptr;
+    if (src) {
+      z = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+      if (!z) zip_source_free(src);
+    }
+    zip_error_fini(&zerr);
+    if (z && zip_get_num_entries(z, 0) != listed) {
+      zip_discard(z);
+      z = nullptr;
+    }
+    return z;
+  }
+
+  zip_t* acquire() {
+    std::unique_lock lock(m);
+    if (idle.empty()) {
+      // Open one more outside the lock; if that fails, wait for one in use.
+      lock.unlock();
+      if (zip_t* z = open_another()) {
+        lock.lock();
+        ++opened;
+        return z;
+      }
+      lock.lock();
+      idle_cv.wait(lock, [&] { return !idle.empty(); });
+    }
+    zip_t* z = idle.back();
+    idle.pop_back();
+    return z;
+  }
+
+  void release(zip_t* z) {
+    {
+      std::lock_guard lock(m);
+      idle.push_back(z);
+    }
+    idle_cv.notify_one();
   }
 };
 
@@ -90,7 +152,9 @@ std::unique_ptr<Archive> Archive::open_file(const std::string& path, const Limit
     return nullptr;
   }
   zip_error_fini(&zerr);
-  return open_source(src, nullptr, limits, diags, "", error);
+  auto archive = open_source(src, nullptr, limits, diags, "", error);
+  if (archive) archive->impl_->path = path;
+  return archive;
 }
 
 std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<const std::vector<std::uint8_t>> data,
@@ -114,8 +178,10 @@ std::unique_ptr<Archive> Archive::open_source(void* source, std::shared_ptr<cons
   archive->impl_ = std::make_unique<Impl>();
   archive->impl_->data = std::move(data);
   archive->impl_->zip = z;
+  archive->impl_->idle.push_back(z);
 
   zip_int64_t count = zip_get_num_entries(z, 0);
+  archive->impl_->listed = count;
   if (count < 0) count = 0;
   std::uint64_t n = static_cast<std::uint64_t>(count);
   if (n > limits.max_entries) {
@@ -278,10 +344,17 @@ std::optional<std::vector<std::uint8_t>> Archive::read(const ArchiveEntry& entry
   }
 
   if (!impl_->zip) return read_file_entry(entry, limits, budget, diags, where);
-  zip_file_t* f = zip_fopen_index(impl_->zip, entry.index, 0);
+  zip_t* zip = impl_->acquire();
+  struct Release {
+    Impl& impl;
+    zip_t* z;
+    ~Release() { impl.release(z); }
+  } release{*impl_, zip};
+  zip_file_t* f = zip_fopen_index(zip, entry.index, 0);
   if (!f) {
     diags.warn("zip.unreadable_entry", where,
-               fmt::format("cannot open entry: {}", zip_error_strerror(zip_get_error(impl_->zip))));
+               fmt::format("cannot open entry: {}", zip_error_strerror(zip_get_error(zip))));
+    zip_error_clear(zip);
     return std::nullopt;
   }
   // Read at most the claimed size plus one byte: a central directory that under-states the size

@@ -67,7 +67,9 @@ class Archive {
   std::optional<std::uint64_t> find(const std::string& name) const;
 
   /// Inflates one entry. Returns nullopt (with a diagnostic under `where`) when the entry is
-  /// encrypted, over a limit, a compression bomb, or corrupt (CRC / inflate error).
+  /// encrypted, over a limit, a compression bomb, or corrupt (CRC / inflate error). Safe to call
+  /// from several threads at once (each with its own budget and diagnostics): a zip is read
+  /// through one libzip handle per concurrent reader.
   std::optional<std::vector<std::uint8_t>> read(const ArchiveEntry& entry, const Limits& limits,
                                                 ReadBudget& budget, Diagnostics& diags,
                                                 const std::string& where) const;

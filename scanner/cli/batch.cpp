@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -252,6 +253,10 @@ int run_batch(const ScanArgs& args) {
   };
 
   auto worker = [&] {
+    // With several inputs in flight each scan runs on its worker alone: N jobs use N threads,
+    // not N x cores (one input at a time keeps the scanner's own threads).
+    std::optional<ScopedScanThreads> one_thread;
+    if (jobs > 1) one_thread.emplace(1);
     for (;;) {
       std::size_t s = next.fetch_add(1);
       if (s >= n) return;

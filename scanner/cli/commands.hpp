@@ -2,6 +2,7 @@
 // option structs; each command resolves them into ScanOptions and runs.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,18 @@ struct SignaturesArgs {
   std::string output;  ///< import-exodus: the signature directory to write
 };
 
+/// `serve`: the review service (docs/serve.md). Engine options as for scan (signatures, --policy ...).
+struct ServeArgs {
+  ScanArgs scan;                        ///< engine options only
+  std::string listen = "127.0.0.1:8080";  ///< --listen HOST:PORT (port 0 = any free port)
+  std::string db = "sqlite:./sdkscope.db";  ///< --db sqlite:PATH | postgresql://...
+  std::string token_file;               ///< --token-file: bearer tokens, one per line
+  std::string keep_uploads;             ///< --keep-uploads DIR: keep uploads as DIR/<sha256>
+  unsigned long long max_upload_bytes = 1ull << 30;  ///< --max-upload-bytes
+  std::size_t queue = 32;               ///< --queue: uploads waiting for a worker (then 429)
+  unsigned http_threads = 16;           ///< --http-threads: connections served at once
+};
+
 /// Registers the options that shape a scan's result (signature database, jurisdiction, GeoIP ...).
 void add_engine_options(CLI::App& cmd, ScanArgs& args);
 /// Registers every scan option: add_engine_options plus output, format and batch options.
@@ -72,6 +85,7 @@ int run_scan(const ScanArgs& args);
 int run_checks_list(const ChecksArgs& args);
 int run_diff(const DiffArgs& args);
 int run_signatures(const SignaturesArgs& args);
+int run_serve(const ServeArgs& args);
 
 /// Resolves the signature directory: --signatures, $SDKSCOPE_SIGNATURES, the build's source
 /// tree, then share/sdkscope/signatures next to the executable.

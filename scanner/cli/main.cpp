@@ -39,6 +39,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(sdkscope::diff_condition_names()));
   add_engine_options(*diff_cmd, diff.scan);
 
+  ServeArgs serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the review service: upload apps over HTTP, get reports, verdicts and version diffs");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; non-loopback needs --token-file)");
+  serve_cmd->add_option("--db", serve.db, "sqlite:PATH (default sqlite:./sdkscope.db) or postgresql://...");
+  serve_cmd->add_option("--token-file", serve.token_file, "Bearer tokens, one per line: every request must carry one");
+  serve_cmd->add_option("--keep-uploads", serve.keep_uploads, "Keep uploaded files in DIR, named by SHA-256 (default: never stored)");
+  serve_cmd->add_option("--max-upload-bytes", serve.max_upload_bytes, "Largest upload accepted (default 1073741824)");
+  serve_cmd->add_option("--queue", serve.queue, "Uploads waiting for a scan worker before 429 (default 32)");
+  serve_cmd->add_option("--http-threads", serve.http_threads, "Connections served at once (default 16)");
+  serve_cmd->add_option("-j,--jobs", serve.scan.jobs, "Scans run in parallel (default: the number of CPU threads)");
+  add_engine_options(*serve_cmd, serve.scan);
+
   ChecksArgs checks;
   auto* checks_cmd = app.add_subcommand("checks", "The privacy and security checks sdkscope runs");
   checks_cmd->require_subcommand(1);
@@ -73,6 +85,7 @@ int main(int argc, char** argv) {
   }
   if (scan_cmd->parsed() || batch_cmd->parsed()) return run_scan(scan);
   if (diff_cmd->parsed()) return run_diff(diff);
+  if (serve_cmd->parsed()) return run_serve(serve);
   if (sig_cmd->parsed()) return run_signatures(sig);
   if (checks_cmd->parsed()) return run_checks_list(checks);
   return kExitError;

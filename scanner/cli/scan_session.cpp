@@ -121,7 +121,7 @@ const ReportFormat* find_report_format(std::string_view name) {
 std::string render_report(const ScanResult& r, std::string_view format, bool color) {
   if (format == "text") return write_text_report(r, TextOptions{color});
   if (format == "sarif") return write_sarif_report(r);
-  if (format == "html") return write_html_report(r);
+  if (format == "html") return write_html_report(r, HtmlOptions{r.app.icon_png});
   if (format == "md") return write_markdown_report(r);
   if (format == "cyclonedx") return write_cyclonedx_report(r);
   return write_json_report(r);

@@ -15,6 +15,7 @@
 #include "scanner/android/resources_pb.hpp"
 #include "scanner/dex/dex_file.hpp"
 #include "scanner/engine/code_checks.hpp"
+#include "scanner/engine/entry_tasks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/native/elf_info.hpp"
 #include "scanner/util/strings.hpp"
@@ -138,8 +139,15 @@ void split_comments(std::string_view text, bool markup, std::string& code, std::
   }
 }
 
+namespace {
+constexpr std::uint64_t kMaxTextAsset = 32ull << 20;  // a JS bundle is a few MB; larger text is data
+constexpr std::uint64_t kMaxVersionFile = 256;        // "20.4.0\n": anything longer is not a version file
+}  // namespace
+
+std::uint64_t text_asset_reads(const ArchiveEntry& e) { return e.size > kMaxTextAsset ? 0 : e.size; }
+std::uint64_t version_file_reads(const ArchiveEntry& e) { return e.size > kMaxVersionFile ? 0 : e.size; }
+
 void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where) {
-  constexpr std::uint64_t kMaxTextAsset = 32ull << 20;  // a JS bundle is a few MB; larger text is data
   if (e.size > kMaxTextAsset) {
     ctx.diags.info("limit.text_asset", where, "text asset over 32 MB; not searched for endpoints");
     return;
@@ -194,7 +202,6 @@ std::string version_file_path(std::string_view rel) {
 
 void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& rule_path,
                        const std::string& where) {
-  constexpr std::uint64_t kMaxVersionFile = 256;  // "20.4.0\n": anything longer is not a version file
   if (e.size > kMaxVersionFile) return;
   auto bytes = archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where);
   if (!bytes) return;
@@ -206,14 +213,13 @@ void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEn
 }
 
 void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
-  auto res = dex::parse_dex(data, ctx.diags, location);
+  auto res = dex::parse_dex(data, ctx.diags, location, {}, dex_options(ctx));
   if (!res.ok) return;
-  const auto& d = res.dex;
+  auto& d = res.dex;
   std::uint32_t loc = ctx.evidence.add_location(location);
   ctx.count("dex.files");
   ctx.count("dex.classes", d.classes.size());
   ctx.count("dex.strings", d.strings.size());
-  for (const auto& c : d.classes) ctx.evidence.facts.push_back({EvidenceKind::JavaClass, c, loc});
   record_dex_hits(ctx, d, loc);
 
   // Only a few strings in a pool matter: those holding an address and those a version rule
@@ -258,6 +264,8 @@ void scan_dex_bytes(ScanContext& ctx, Bytes data, const std::string& location) {
       for (auto& h : hits) ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
     }
   }
+  // Last, so the names move instead of being copied (nothing above adds facts: same order).
+  for (auto& c : d.classes) ctx.evidence.facts.push_back({EvidenceKind::JavaClass, std::move(c), loc});
 }
 
 void scan_elf_bytes(ScanContext& ctx, Bytes data, const std::string& location, const std::string& file_name) {
@@ -325,35 +333,48 @@ void scan_android_unit(ScanContext& ctx, const Archive& archive, const AndroidUn
   ctx.parts.push_back(part);
 
   // Pass 3: code. DEX in entry order; native libraries once per file name (best ABI), every
-  // ABI's copy still recorded as a library fact.
+  // ABI's copy still recorded as a library fact. DEX files, libraries and text assets are tasks
+  // (parallel when the scan has threads); their results land in this order whatever the timing.
   std::map<std::string, std::pair<int, const ArchiveEntry*>> best_lib;
   std::vector<const ArchiveEntry*> nested;
-  for (const auto& e : archive.entries()) {
-    if (e.is_directory || !starts_with(e.name, root)) continue;
-    std::string_view rel = std::string_view(e.name).substr(root.size());
-    std::string_view abi, file;
-    if (is_root_dex(rel)) {
-      if (auto bytes = archive.read(e, ctx.opts.limits, ctx.budget, ctx.diags, where(e.name)))
-        scan_dex_bytes(ctx, *bytes, where(e.name));
-    } else if (parse_lib_path(rel, abi, file)) {
-      std::uint32_t loc = ctx.evidence.add_location(where(e.name));
-      ctx.evidence.facts.push_back({EvidenceKind::NativeLib, std::string(file), loc});
-      for (auto& h : ctx.db.match_version_native_lib(file))
-        ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
-      ctx.count("native.libraries");
-      auto& slot = best_lib[std::string(file)];
-      if (!slot.second || abi_rank(abi) < slot.first) slot = {abi_rank(abi), &e};
-    } else if (ends_with(rel, ".apk") || (starts_with(rel, "assets/") && ends_with(rel, ".dex"))) {
-      nested.push_back(&e);
-    } else if (starts_with(rel, "assets/") && is_text_asset(rel)) {
-      scan_text_asset(ctx, archive, e, where(e.name));
-    } else if (ctx.db.is_version_file(version_file_path(rel))) {
-      read_version_file(ctx, archive, e, version_file_path(rel), where(e.name));
+  {
+    EntryTasks tasks(ctx);
+    for (const auto& e : archive.entries()) {
+      if (e.is_directory || !starts_with(e.name, root)) continue;
+      std::string_view rel = std::string_view(e.name).substr(root.size());
+      std::string_view abi, file;
+      if (is_root_dex(rel)) {
+        tasks.run(e.size, [&archive, &e, loc = where(e.name)](ScanContext& c) {
+          if (auto bytes = archive.read(e, c.opts.limits, c.budget, c.diags, loc)) scan_dex_bytes(c, *bytes, loc);
+        });
+      } else if (parse_lib_path(rel, abi, file)) {
+        ScanContext& c = tasks.here();
+        std::uint32_t loc = c.evidence.add_location(where(e.name));
+        c.evidence.facts.push_back({EvidenceKind::NativeLib, std::string(file), loc});
+        for (auto& h : c.db.match_version_native_lib(file))
+          c.evidence.versions.push_back({h.record, h.rank, std::move(h.version), loc});
+        c.count("native.libraries");
+        auto& slot = best_lib[std::string(file)];
+        if (!slot.second || abi_rank(abi) < slot.first) slot = {abi_rank(abi), &e};
+      } else if (ends_with(rel, ".apk") || (starts_with(rel, "assets/") && ends_with(rel, ".dex"))) {
+        nested.push_back(&e);
+      } else if (starts_with(rel, "assets/") && is_text_asset(rel)) {
+        tasks.run(text_asset_reads(e), [&archive, &e, loc = where(e.name)](ScanContext& c) {
+          scan_text_asset(c, archive, e, loc);
+        });
+      } else if (ctx.db.is_version_file(version_file_path(rel))) {
+        tasks.now(version_file_reads(e), [&](ScanContext& c) {
+          read_version_file(c, archive, e, version_file_path(rel), where(e.name));
+        });
+      }
     }
-  }
-  for (const auto& [file, slot] : best_lib) {
-    if (auto bytes = archive.read(*slot.second, ctx.opts.limits, ctx.budget, ctx.diags, where(slot.second->name)))
-      scan_elf_bytes(ctx, *bytes, where(slot.second->name), file);
+    for (const auto& [file, slot] : best_lib) {
+      const ArchiveEntry& e = *slot.second;
+      tasks.run(e.size, [&archive, &e, file = file, loc = where(e.name)](ScanContext& c) {
+        if (auto bytes = archive.read(e, c.opts.limits, c.budget, c.diags, loc)) scan_elf_bytes(c, *bytes, loc, file);
+      });
+    }
+    tasks.finish();
   }
 
   // Pass 4: nested code (APKs in assets, DEX dropped in assets by packers and plugin frameworks).

@@ -33,6 +33,9 @@ void read_version_file(ScanContext& ctx, const Archive& archive, const ArchiveEn
 bool is_text_asset(std::string_view rel);
 /// Splits JavaScript (and, with `markup`, HTML) into code and comment text.
 void split_comments(std::string_view text, bool markup, std::string& code, std::string& comments);
+/// The most bytes scan_text_asset / read_version_file inflate for `e` (for EntryTasks).
+std::uint64_t text_asset_reads(const ArchiveEntry& e);
+std::uint64_t version_file_reads(const ArchiveEntry& e);
 /// Searches a text asset (JSON, JS bundle, HTML, properties ...) for URLs.
 void scan_text_asset(ScanContext& ctx, const Archive& archive, const ArchiveEntry& e, const std::string& where);
 /// Reads the network security config the manifest names, records the domains it lists, and

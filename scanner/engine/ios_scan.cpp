@@ -13,6 +13,7 @@
 #include "scanner/apple/plist.hpp"
 #include "scanner/engine/android_scan.hpp"
 #include "scanner/engine/code_checks.hpp"
+#include "scanner/engine/entry_tasks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/util/strings.hpp"
 
@@ -37,20 +38,52 @@ std::optional<apple::InfoPlist> read_info(ScanContext& ctx, const Archive& a, co
   return apple::read_info_plist(*plist, ctx.diags, path);
 }
 
-void read_privacy_manifest(ScanContext& ctx, const Archive& a, const std::string& path, const std::string& owner) {
-  auto bytes = read_named(ctx, a, path);
-  if (!bytes) return;
-  auto plist = apple::parse_plist(*bytes, ctx.diags, path);
-  if (!plist) return;
-  auto m = apple::read_privacy_manifest(*plist, ctx.diags, path);
+// The claimed size of entry `name` (0 when absent): what reading it may add to the budget.
+std::uint64_t claimed(const Archive& a, const std::string& name) {
+  auto idx = a.find(name);
+  if (!idx) return 0;
+  for (const auto& e : a.entries())
+    if (e.index == *idx) return e.size;
+  return 0;
+}
+
+// Reads the Info.plist under `root` now, in order with the tasks around it.
+std::optional<apple::InfoPlist> read_info(EntryTasks& t, const Archive& a, const std::string& root) {
+  std::optional<apple::InfoPlist> info;
+  t.now(claimed(a, root + "Info.plist"), [&](ScanContext& c) { info = read_info(c, a, root); });
+  return info;
+}
+
+// Parsing goes through the task group (its diagnostics and reads land in order); the manifest
+// itself is state only this inline code writes, so it goes straight to the scan's context.
+void read_privacy_manifest(ScanContext& ctx, EntryTasks& t, const Archive& a, const std::string& path,
+                           const std::string& owner) {
+  std::optional<apple::PrivacyManifest> m;
+  t.now(claimed(a, path), [&](ScanContext& c) {
+    auto bytes = read_named(c, a, path);
+    if (!bytes) return;
+    auto plist = apple::parse_plist(*bytes, c.diags, path);
+    if (!plist) return;
+    m = apple::read_privacy_manifest(*plist, c.diags, path);
+  });
+  if (!m) return;
   PrivacyManifestInfo info;
   info.location = path;
   info.owner = owner;
-  info.tracking = m.tracking;
-  info.tracking_domains = m.tracking_domains;
-  for (const auto& c : m.collected) info.collected.push_back({c.type, c.linked, c.tracking, c.purposes});
-  for (const auto& api : m.accessed_apis) info.accessed_apis.push_back({api.type, api.reasons});
+  info.tracking = m->tracking;
+  info.tracking_domains = m->tracking_domains;
+  for (const auto& c : m->collected) info.collected.push_back({c.type, c.linked, c.tracking, c.purposes});
+  for (const auto& api : m->accessed_apis) info.accessed_apis.push_back({api.type, api.reasons});
   ctx.ios.privacy_manifests.push_back(std::move(info));
+}
+
+// A Mach-O entry parsed as a task. `missing`: the warning when the entry cannot be read.
+void macho_task(EntryTasks& t, const Archive& a, const std::string& path, const std::string& binary_name,
+                bool main_binary, bool warn_missing) {
+  t.run(claimed(a, path), [&a, path, binary_name, main_binary, warn_missing](ScanContext& c) {
+    if (auto bytes = read_named(c, a, path)) scan_macho_bytes(c, *bytes, path, binary_name, main_binary);
+    else if (warn_missing) c.diags.warn("ios.no_executable", path, "the bundle's executable is missing");
+  });
 }
 
 // "@rpath/Bugly.framework/Bugly" -> "Bugly"; "/usr/lib/libz.1.dylib" -> "libz.1.dylib".
@@ -144,30 +177,41 @@ void scan_macho_bytes(ScanContext& ctx, Bytes data, const std::string& location,
   if (main_binary && ctx.ios.min_os.empty()) ctx.ios.min_os = m.min_os;
 }
 
-void scan_ios_framework(ScanContext& ctx, const Archive& a, const std::string& fw_root, const std::string& name) {
-  auto info = read_info(ctx, a, fw_root);
-  std::uint32_t loc = ctx.evidence.add_location(fw_root.empty() ? name + ".framework" : fw_root);
-  ctx.evidence.facts.push_back({EvidenceKind::MachoFramework, name, loc});
-  if (info) {
-    add_info_evidence(ctx, *info, fw_root + "Info.plist");
-    // The framework's own version: ranked after every rule of the record.
-    if (!info->short_version.empty())
-      for (const auto& hit : ctx.db.match_name(EvidenceKind::MachoFramework, name))
-        ctx.evidence.versions.push_back({hit.record, 1000, info->short_version, loc});
-    ctx.ios.bundles.push_back({fw_root, "framework", info->bundle_id, info->short_version, ""});
+namespace {
+
+// The walks below run their binaries as tasks of `t` (in parallel when the scan has threads).
+// Evidence and diagnostics written between the tasks go through t.here() / t.now() so they land
+// in walk order; the bundle list, manifests, identity and framework table are written only here,
+// never by a task, so they go straight to `ctx`.
+
+void scan_ios_framework(ScanContext& ctx, EntryTasks& t, const Archive& a, const std::string& fw_root,
+                        const std::string& name) {
+  auto info = read_info(t, a, fw_root);
+  {
+    ScanContext& c = t.here();
+    std::uint32_t loc = c.evidence.add_location(fw_root.empty() ? name + ".framework" : fw_root);
+    c.evidence.facts.push_back({EvidenceKind::MachoFramework, name, loc});
+    if (info) {
+      add_info_evidence(c, *info, fw_root + "Info.plist");
+      // The framework's own version: ranked after every rule of the record.
+      if (!info->short_version.empty())
+        for (const auto& hit : c.db.match_name(EvidenceKind::MachoFramework, name))
+          c.evidence.versions.push_back({hit.record, 1000, info->short_version, loc});
+    }
   }
+  if (info) ctx.ios.bundles.push_back({fw_root, "framework", info->bundle_id, info->short_version, ""});
   std::string exe = info && !info->executable.empty() ? info->executable : name;
-  if (auto bytes = read_named(ctx, a, fw_root + exe)) scan_macho_bytes(ctx, *bytes, fw_root + exe, name, false);
+  macho_task(t, a, fw_root + exe, name, false, false);
   bool has_manifest = false;
   for (const auto& e : a.entries()) {
     if (!starts_with(e.name, fw_root) || !ends_with(e.name, "PrivacyInfo.xcprivacy")) continue;
-    read_privacy_manifest(ctx, a, e.name, name);
+    read_privacy_manifest(ctx, t, a, e.name, name);
     has_manifest = true;
   }
   ctx.ios_state.frameworks[name] = ctx.ios_state.frameworks[name] || has_manifest;
 }
 
-void scan_xcframework(ScanContext& ctx, const Archive& a, const std::string& root) {
+void scan_xcframework(ScanContext& ctx, EntryTasks& t, const Archive& a, const std::string& root) {
   std::set<std::string> done;
   for (const auto& e : a.entries()) {
     if (!starts_with(e.name, root)) continue;
@@ -178,26 +222,27 @@ void scan_xcframework(ScanContext& ctx, const Archive& a, const std::string& roo
       if (!done.insert(fw_root).second) continue;
       auto slash = rel.rfind('/', fw);
       std::string name = rel.substr(slash == std::string::npos ? 0 : slash + 1, fw - (slash == std::string::npos ? 0 : slash + 1));
-      scan_ios_framework(ctx, a, fw_root, name);
+      scan_ios_framework(ctx, t, a, fw_root, name);
     } else if (ends_with(rel, ".a") && !e.is_directory) {
-      if (auto bytes = a.read(e, ctx.opts.limits, ctx.budget, ctx.diags, e.name))
-        scan_macho_bytes(ctx, *bytes, e.name, rel, false);
+      t.run(e.size, [&a, &e, rel](ScanContext& c) {
+        if (auto bytes = a.read(e, c.opts.limits, c.budget, c.diags, e.name)) scan_macho_bytes(c, *bytes, e.name, rel, false);
+      });
     }
   }
 }
 
-void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_root, const std::string& kind,
-                  std::uint32_t depth) {
-  auto info = read_info(ctx, a, app_root);
+void scan_ios_app(ScanContext& ctx, EntryTasks& t, const Archive& a, const std::string& app_root,
+                  const std::string& kind, std::uint32_t depth) {
+  auto info = read_info(t, a, app_root);
   std::string bundle_name;
   if (!app_root.empty()) {
     auto trimmed = app_root.substr(0, app_root.size() - 1);
     auto slash = trimmed.rfind('/');
     bundle_name = slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
   }
-  if (!info) ctx.diags.warn("ios.no_info_plist", app_root + "Info.plist", "bundle has no readable Info.plist");
+  if (!info) t.here().diags.warn("ios.no_info_plist", app_root + "Info.plist", "bundle has no readable Info.plist");
   if (info) {
-    add_info_evidence(ctx, *info, app_root + "Info.plist");
+    add_info_evidence(t.here(), *info, app_root + "Info.plist");
     ctx.ios.bundles.push_back({app_root, kind, info->bundle_id, info->short_version, info->extension_point});
   }
   bool main_app = kind == "app" && !ctx.ios_state.app_seen;
@@ -214,6 +259,7 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
           info->version.size() < 18)
         ctx.app.version_code = std::stoll(info->version);
       ctx.app.min_os = info->min_os;
+      // Set before the main binary's task is queued: the binary's own value only fills a gap.
       ctx.ios.min_os = info->min_os;
       ctx.ios.device_capabilities = info->device_capabilities;
       ctx.ios.url_schemes = info->url_schemes;
@@ -222,21 +268,21 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
       ctx.ios.ats = to_model(info->ats);
       for (const auto& [key, purpose] : info->usage_descriptions) ctx.ios_state.usage.emplace_back(key, purpose);
     }
-    if (auto bytes = read_named(ctx, a, app_root + "embedded.mobileprovision")) {
-      if (auto p = apple::parse_mobileprovision(*bytes, ctx.diags, app_root + "embedded.mobileprovision"))
-        ctx.ios.provisioning = ProvisioningInfo{p->name, p->team_id, p->team_name, p->app_id, p->expiration,
-                                                p->get_task_allow, p->provisions_all_devices, p->provisioned_devices};
-    }
+    std::string profile = app_root + "embedded.mobileprovision";
+    std::optional<apple::ProvisioningProfile> p;
+    t.now(claimed(a, profile), [&](ScanContext& c) {
+      if (auto bytes = read_named(c, a, profile)) p = apple::parse_mobileprovision(*bytes, c.diags, profile);
+    });
+    if (p)
+      ctx.ios.provisioning = ProvisioningInfo{p->name, p->team_id, p->team_name, p->app_id, p->expiration,
+                                              p->get_task_allow, p->provisions_all_devices, p->provisioned_devices};
   }
   ctx.parts.push_back({app_root, kind == "app" ? (main_app ? "base" : "nested") : kind, info ? info->bundle_id : ""});
 
   // The executable named by CFBundleExecutable (else the bundle's own name without ".app").
   std::string exe = info ? info->executable : "";
   if (exe.empty() && ends_with(bundle_name, ".app")) exe = bundle_name.substr(0, bundle_name.size() - 4);
-  if (!exe.empty()) {
-    if (auto bytes = read_named(ctx, a, app_root + exe)) scan_macho_bytes(ctx, *bytes, app_root + exe, exe, main_app);
-    else ctx.diags.warn("ios.no_executable", app_root + exe, "the bundle's executable is missing");
-  }
+  if (!exe.empty()) macho_task(t, a, app_root + exe, exe, main_app, true);
 
   // One walk over the entries below the bundle: frameworks, dylibs, extensions, watch apps,
   // and privacy manifests of the app itself or of resource bundles.
@@ -249,8 +295,9 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
       std::string sub = component(e.name, app_root + "Frameworks/");
       if (ends_with(sub, ".framework") && rel.size() > 11 + sub.size()) frameworks.insert(sub);
       else if (ends_with(sub, ".dylib") && !e.is_directory) {
-        if (auto bytes = a.read(e, ctx.opts.limits, ctx.budget, ctx.diags, e.name))
-          scan_macho_bytes(ctx, *bytes, e.name, sub, false);
+        t.run(e.size, [&a, &e, sub](ScanContext& c) {
+          if (auto bytes = a.read(e, c.opts.limits, c.budget, c.diags, e.name)) scan_macho_bytes(c, *bytes, e.name, sub, false);
+        });
       }
       continue;
     }
@@ -265,7 +312,7 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
       continue;
     }
     if (!e.is_directory && is_text_asset(rel)) {
-      scan_text_asset(ctx, a, e, e.name);
+      t.run(text_asset_reads(e), [&a, &e](ScanContext& c) { scan_text_asset(c, a, e, e.name); });
       continue;
     }
     if (ends_with(rel, "PrivacyInfo.xcprivacy")) {
@@ -273,18 +320,39 @@ void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_roo
       auto bundle = rel.find(".bundle/");
       std::string owner = kind == "app" ? "app" : bundle_name;
       if (bundle != std::string::npos) owner = rel.substr(0, bundle);
-      read_privacy_manifest(ctx, a, e.name, owner);
+      read_privacy_manifest(ctx, t, a, e.name, owner);
     }
   }
   for (const auto& fw : frameworks)
-    scan_ios_framework(ctx, a, app_root + "Frameworks/" + fw + "/", fw.substr(0, fw.size() - 10));
+    scan_ios_framework(ctx, t, a, app_root + "Frameworks/" + fw + "/", fw.substr(0, fw.size() - 10));
   if (depth + 1 > ctx.opts.limits.max_nesting_depth) {
     if (!extensions.empty() || !watch_apps.empty())
-      ctx.diags.warn("limit.max_nesting_depth", app_root, "bundles nested too deep; extensions not scanned");
+      t.here().diags.warn("limit.max_nesting_depth", app_root, "bundles nested too deep; extensions not scanned");
     return;
   }
-  for (const auto& ext : extensions) scan_ios_app(ctx, a, app_root + "PlugIns/" + ext + "/", "extension", depth + 1);
-  for (const auto& w : watch_apps) scan_ios_app(ctx, a, app_root + "Watch/" + w + "/", "watch", depth + 1);
+  for (const auto& ext : extensions) scan_ios_app(ctx, t, a, app_root + "PlugIns/" + ext + "/", "extension", depth + 1);
+  for (const auto& w : watch_apps) scan_ios_app(ctx, t, a, app_root + "Watch/" + w + "/", "watch", depth + 1);
+}
+
+}  // namespace
+
+void scan_ios_framework(ScanContext& ctx, const Archive& a, const std::string& fw_root, const std::string& name) {
+  EntryTasks t(ctx);
+  scan_ios_framework(ctx, t, a, fw_root, name);
+  t.finish();
+}
+
+void scan_xcframework(ScanContext& ctx, const Archive& a, const std::string& root) {
+  EntryTasks t(ctx);
+  scan_xcframework(ctx, t, a, root);
+  t.finish();
+}
+
+void scan_ios_app(ScanContext& ctx, const Archive& a, const std::string& app_root, const std::string& kind,
+                  std::uint32_t depth) {
+  EntryTasks t(ctx);
+  scan_ios_app(ctx, t, a, app_root, kind, depth);
+  t.finish();
 }
 
 void finish_ios(ScanContext& ctx, ScanResult& r) {

@@ -36,6 +36,8 @@ struct IosScanState {
   bool app_seen = false;
 };
 
+class TaskPool;
+
 struct ScanContext {
   ScanContext(const SignatureDb& db_in, const std::vector<apple::RequiredReasonCategory>& required_in,
               const ScanOptions& opts_in, const AddressExtractor& extractor_in,
@@ -62,6 +64,9 @@ struct ScanContext {
   std::size_t defined_classes = 0;         ///< DEX and JAR classes, for the obfuscation share
   std::size_t short_name_classes = 0;
   std::vector<std::string> encrypted_code;  ///< code files stored encrypted
+  /// Worker threads for the heavy entries of a unit (entry_tasks.hpp); null = sequential. Task
+  /// contexts have none: a task never starts tasks.
+  TaskPool* pool = nullptr;
 
   void count(const std::string& key, std::uint64_t n = 1) { stats[key] += n; }
 

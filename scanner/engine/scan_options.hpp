@@ -29,8 +29,14 @@ struct ScanOptions {
   std::shared_ptr<const policy::Policy> policy;
   /// "YYYY-MM-DD" the policy's allowlist expiry dates are compared with; "" = today (UTC).
   std::string today;
+  /// Threads one scan uses for the heavy entries of an app (DEX, native libraries, Mach-O
+  /// binaries, text assets); 0 = the hardware's concurrency, 1 = sequential. The report is the
+  /// same whatever the number. A batch scanning several inputs at once uses 1 per input.
+  unsigned threads = 0;
   /// Maximum holders (classes) recorded per address string in one DEX.
   std::size_t max_holders_per_string = 8;
+  /// Find the app's launcher icon (AppInfo::icon_png, for the HTML report); read after the walk.
+  bool extract_icon = true;
 
   /// The default: every parser, every limit at its documented value.
   static ScanOptions standard() { return {}; }

@@ -4,17 +4,24 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include <LIEF/logging.hpp>
 #include <fmt/format.h>
 
 #include "scanner/analysis/data_flows.hpp"
 #include "scanner/analysis/endpoint_report.hpp"
 #include "scanner/analysis/permissions.hpp"
 #include "scanner/checks/evaluate.hpp"
+#include "scanner/engine/app_icon.hpp"
 #include "scanner/engine/containers.hpp"
+#include "scanner/engine/entry_tasks.hpp"
 #include "scanner/engine/ios_scan.hpp"
 #include "scanner/engine/scan_context.hpp"
 #include "scanner/match/matcher.hpp"
@@ -23,6 +30,9 @@
 namespace sdkscope {
 
 namespace {
+
+// 0 = no cap. Set by ScopedScanThreads on the thread that calls scan().
+thread_local unsigned scan_thread_cap = 0;
 
 // Streams the file through SHA-256; returns "" when it cannot be read.
 std::string sha256_file(const std::string& path) {
@@ -162,11 +172,35 @@ void Scanner::run_checks(ScanContext& ctx, ScanResult& r) const {
   ctx.count("checks.code_hits", ctx.code_hits.size());
 }
 
+ScopedScanThreads::ScopedScanThreads(unsigned max_threads) : previous_(scan_thread_cap) {
+  scan_thread_cap = max_threads;
+}
+ScopedScanThreads::~ScopedScanThreads() { scan_thread_cap = previous_; }
+
+unsigned Scanner::scan_threads() const {
+  unsigned n = options_.threads ? options_.threads : default_threads_;
+  if (scan_thread_cap) n = std::min(n, scan_thread_cap);
+  return std::max(1u, n);
+}
+
 Scanner::Scanner(const SignatureDb& db, ScanOptions options)
     : db_(db),
       options_(std::move(options)),
       extractor_(psl_),
       required_reason_apis_(apple::load_required_reason_apis(db.dir() / "apple" / "required_reason_apis.json")) {
+  // LIEF logs through easylogging++ to stderr, which belongs to our own messages. Switched off
+  // once per process here, before any scan: the ELF and Mach-O adapters each did it behind a
+  // once_flag of their own, which raced when the two parsed on two threads at once.
+  static std::once_flag lief_logger_off;
+  std::call_once(lief_logger_off, [] { LIEF::Logger::disable(); });
+  // threads = 0: SDKSCOPE_THREADS when set (benchmarks compare 1 with the default), else every
+  // hardware thread. Read once here, never during a scan.
+  default_threads_ = std::max(1u, std::thread::hardware_concurrency());
+  if (const char* env = std::getenv("SDKSCOPE_THREADS"); env && *env) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(env, &end, 10);
+    if (end && *end == '\0' && v >= 1 && v <= 256) default_threads_ = static_cast<unsigned>(v);
+  }
   std::vector<std::string> errors;
   jurisdictions_ = JurisdictionTable::load(db.dir() / "jurisdictions.json", errors);
   std::error_code ec;
@@ -207,12 +241,25 @@ ScanOutcome Scanner::scan(const std::string& path) const {
                                     options_.limits.max_input_bytes);
         return outcome;
       }
-      r.input.sha256 = sha256_file(path);
     }
-    if (r.input.sha256.empty()) {
+    // Worker threads for this scan only (started with its first heavy entry): scans running at
+    // once on one Scanner share nothing mutable.
+    const unsigned threads = scan_threads();
+    std::optional<TaskPool> pool;
+    if (threads > 1) pool.emplace(threads);
+    // A file's digest streams the whole input once; with threads it runs beside the walk.
+    std::future<std::string> file_digest;
+    if (!is_dir) {
+      file_digest = std::async(threads > 1 ? std::launch::async : std::launch::deferred, sha256_file, path);
+      if (threads == 1) r.input.sha256 = file_digest.get();
+    }
+    auto digest_error = [&] {
+      if (file_digest.valid()) r.input.sha256 = file_digest.get();
+      if (!r.input.sha256.empty()) return false;
       outcome.error = fmt::format("{}: cannot read", path);
-      return outcome;
-    }
+      return true;
+    };
+    if (threads == 1 && digest_error()) return outcome;
     r.scanner.signatures_version = std::string(db_.version());
     r.scanner.signatures_count = db_.sdks().size();
     auto shown = std::filesystem::path(path).lexically_normal();
@@ -222,8 +269,12 @@ ScanOutcome Scanner::scan(const std::string& path) const {
 
     // Pass 2: recognise the container and walk its parts with the passes for its kind.
     ScanContext ctx(db_, required_reason_apis_, options_, extractor_, catalogue());
-    if (std::string err = walk_input(ctx, path, r.input.format); !err.empty()) {
-      outcome.error = err;
+    ctx.pool = pool ? &*pool : nullptr;
+    std::string walk_error = walk_input(ctx, path, r.input.format);
+    // An unreadable file fails as "cannot read" before anything the walk says, as sequentially.
+    if (digest_error()) return outcome;
+    if (!walk_error.empty()) {
+      outcome.error = walk_error;
       return outcome;
     }
 
@@ -243,6 +294,9 @@ ScanOutcome Scanner::scan(const std::string& path) const {
       r.app.platform = "android";
     }
     r.app.parts = ctx.parts;
+    // Pass 3a: the launcher icon (HTML report header), read from the input once more, bounded.
+    if (options_.extract_icon)
+      find_app_icon(ctx, path, r.input.format, base_manifest(ctx.manifests), r.app);
 
     // Pass 3b: where the app allows cleartext traffic, so cleartext endpoints can be judged.
     r.cleartext_policy = cleartext_policy(ctx, r);

@@ -23,12 +23,31 @@ struct ScanOutcome {
   std::string error;                 ///< one line, set when the input is unusable
 };
 
+/// Caps the threads of the scans the calling thread starts while it lives (ScanOptions::threads
+/// still applies below the cap). A batch that scans several inputs at once sets 1 in each of its
+/// workers, so N inputs in parallel use N threads, not N x cores. Per thread: it never touches
+/// another thread's scans.
+class ScopedScanThreads {
+ public:
+  explicit ScopedScanThreads(unsigned max_threads);
+  ~ScopedScanThreads();
+  ScopedScanThreads(const ScopedScanThreads&) = delete;
+  ScopedScanThreads& operator=(const ScopedScanThreads&) = delete;
+
+ private:
+  unsigned previous_;
+};
+
 /// Scans inputs against one signature database. Holds only read-only state after construction,
 /// so one Scanner serves many threads.
 class Scanner {
  public:
   Scanner(const SignatureDb& db, ScanOptions options);
   ScanOutcome scan(const std::string& path) const;
+  /// The threads scan() uses inside one input: options().threads (0 = the SDKSCOPE_THREADS
+  /// environment variable when set, else the hardware's concurrency), under the calling thread's
+  /// ScopedScanThreads cap.
+  unsigned scan_threads() const;
 
   const SignatureDb& db() const { return db_; }
   /// True when `code` names a home jurisdiction the jurisdiction table knows ("EU", "US" ...).
@@ -55,6 +74,7 @@ class Scanner {
   std::optional<checks::Catalogue> catalogue_;
   std::string checks_error_;
   std::string geoip_error_;
+  unsigned default_threads_ = 1;  ///< threads when options.threads = 0 (SDKSCOPE_THREADS or the hardware's)
 };
 
 }  // namespace sdkscope

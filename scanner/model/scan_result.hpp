@@ -47,6 +47,8 @@ struct AppInfo {
   std::string min_os;  ///< iOS MinimumOSVersion ("" on Android)
   std::vector<std::string> frameworks;  ///< app frameworks (Flutter, React Native ...), by SDK id
   std::vector<BundlePart> parts;
+  std::vector<std::uint8_t> icon_png;  ///< the launcher icon (PNG bytes) when the bundle has a usable one; not in the JSON report
+  std::string icon_path;               ///< where it was found ("res/mipmap-xxxhdpi-v4/ic_launcher.png"); "" when none
 };
 
 struct VendorInfo {

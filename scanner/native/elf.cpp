@@ -51,11 +51,9 @@ constexpr std::uint8_t kStvDefault = 0, kStvProtected = 3;
 
 // LIEF logs through easylogging++ to stderr. Debian's 0.9 build printed nothing in our tests even
 // with the logger enabled, but a scanner's stderr belongs to its own messages whatever LIEF build
-// it links, so the logger is switched off once, before the first parse.
-void silence_lief_logger() {
-  static std::once_flag once;
-  std::call_once(once, [] { LIEF::Logger::disable(); });
-}
+// it links, so the Scanner constructor switches the logger off once, before any scan
+// (scanner/engine/scanner.cpp). It is not done here: a once_flag here and another in the Mach-O
+// adapter raced when ELF and Mach-O binaries are parsed on two threads.
 
 std::string machine_name(std::uint16_t machine, int bits) {
   switch (machine) {
@@ -316,7 +314,6 @@ ElfParseResult parse_elf(Bytes data, Diagnostics& diags, const std::string& wher
                    " bytes; bad class or data encoding, or shorter than the header)");
     return result;
   }
-  silence_lief_logger();
 
   std::unique_ptr<lelf::Binary> bin;
   ElfRepairs repairs;
