@@ -1,6 +1,7 @@
 #include "scanner/engine/entry_tasks.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <utility>
 
 namespace sdkscope {
@@ -14,13 +15,28 @@ TaskPool::~TaskPool() {
   for (auto& t : workers_) t.join();
 }
 
+bool TaskPool::start() {
+  std::lock_guard lock(m_);
+  if (!started_) {
+    // Threads start with the first task: inputs without heavy entries never pay for them. When
+    // the system refuses threads, the ones started do the work; with none, the scan runs
+    // sequentially (EntryTasks), never fails for it.
+    started_ = true;
+    for (unsigned i = 0; i < threads_; ++i) {
+      try {
+        workers_.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
+  }
+  return !workers_.empty();
+}
+
 void TaskPool::submit(std::function<void()> fn) {
   {
     std::lock_guard lock(m_);
-    queue_.push_back(std::move(fn));
-    // Threads start with the first task: inputs without heavy entries never pay for them.
-    if (workers_.empty())
-      for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
+    queue_.push_back(std::move(fn));  // only after start() returned true: a worker will run it
   }
   cv_.notify_one();
 }
@@ -98,7 +114,7 @@ std::uint64_t EntryTasks::budget_bound() const {
 }
 
 void EntryTasks::run(std::uint64_t reads, std::function<void(ScanContext&)> fn) {
-  if (!parallel()) {
+  if (!parallel() || !parent_.pool->start()) {
     fn(parent_);
     return;
   }
@@ -123,7 +139,7 @@ void EntryTasks::run(std::uint64_t reads, std::function<void(ScanContext&)> fn) 
     std::lock_guard lock(m_);
     slots_.push_back(slot);
   }
-  parent_.pool->submit([this, slot, fn = std::move(fn)] {
+  auto task = [this, slot, fn = std::move(fn)] {
     std::exception_ptr error;
     try {
       fn(*slot->ctx);
@@ -135,7 +151,15 @@ void EntryTasks::run(std::uint64_t reads, std::function<void(ScanContext&)> fn) 
     slot->error = error;
     slot->done = true;
     cv_.notify_all();
-  });
+  };
+  try {
+    parent_.pool->submit(std::move(task));
+  } catch (...) {
+    // Not queued (no memory): the scan fails at this entry's turn, as it would sequentially.
+    std::lock_guard lock(m_);
+    slot->error = std::current_exception();
+    slot->done = true;
+  }
   // Bound the results waiting to merge (and the entries in flight) to about twice the threads.
   for (;;) {
     std::size_t waiting;

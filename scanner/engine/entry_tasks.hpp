@@ -29,6 +29,9 @@ class TaskPool {
   TaskPool& operator=(const TaskPool&) = delete;
 
   unsigned threads() const { return threads_; }
+  /// Starts the workers on first use; false when not even one could start (run sequentially).
+  bool start();
+  /// Queues a task; only after start() returned true.
   void submit(std::function<void()> fn);
 
  private:
@@ -38,6 +41,7 @@ class TaskPool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
   std::vector<std::thread> workers_;
+  bool started_ = false;
   bool stop_ = false;
 };
 

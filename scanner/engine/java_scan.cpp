@@ -5,6 +5,7 @@
 #include "scanner/android/text_xml.hpp"
 #include "scanner/engine/android_scan.hpp"
 #include "scanner/engine/code_checks.hpp"
+#include "scanner/engine/entry_tasks.hpp"
 #include "scanner/engine/string_evidence.hpp"
 #include "scanner/java/class_file.hpp"
 #include "scanner/util/strings.hpp"
@@ -80,21 +81,32 @@ void scan_aar(ScanContext& ctx, const Archive& aar, const std::string& prefix, s
       }
     }
   }
+  // Native libraries are tasks (parallel when the scan has threads), landing in entry order. A
+  // nested JAR reads an unknown number of bytes, so the tasks before it finish first and it is
+  // scanned on the scan's own context, as sequentially.
+  EntryTasks tasks(ctx);
   for (const auto& e : aar.entries()) {
     if (e.is_directory) continue;
     std::string loc = where(e.name);
     if (e.name == "classes.jar" || (starts_with(e.name, "libs/") && ends_with(e.name, ".jar"))) {
+      tasks.finish();
       if (auto inner = open_nested(ctx, aar, e, loc, depth)) scan_jar(ctx, *inner, loc, depth + 1);
     } else if (starts_with(e.name, "jni/") && ends_with(e.name, ".so")) {
       std::string file = e.name.substr(e.name.rfind('/') + 1);
-      std::uint32_t l = ctx.evidence.add_location(loc);
-      ctx.evidence.facts.push_back({EvidenceKind::NativeLib, file, l});
-      for (auto& h : ctx.db.match_version_native_lib(file)) ctx.evidence.versions.push_back({h.record, h.rank, std::move(h.version), l});
-      if (auto bytes = aar.read(e, ctx.opts.limits, ctx.budget, ctx.diags, loc)) scan_elf_bytes(ctx, *bytes, loc, file);
+      {
+        ScanContext& c = tasks.here();
+        std::uint32_t l = c.evidence.add_location(loc);
+        c.evidence.facts.push_back({EvidenceKind::NativeLib, file, l});
+        for (auto& h : c.db.match_version_native_lib(file)) c.evidence.versions.push_back({h.record, h.rank, std::move(h.version), l});
+      }
+      tasks.run(e.size, [&aar, &e, file, loc](ScanContext& c) {
+        if (auto bytes = aar.read(e, c.opts.limits, c.budget, c.diags, loc)) scan_elf_bytes(c, *bytes, loc, file);
+      });
     } else if (ctx.db.is_version_file(e.name)) {
-      read_version_file(ctx, aar, e, e.name, loc);
+      tasks.now(version_file_reads(e), [&](ScanContext& c) { read_version_file(c, aar, e, e.name, loc); });
     }
   }
+  tasks.finish();
 }
 
 }  // namespace sdkscope
