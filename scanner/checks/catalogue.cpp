@@ -134,20 +134,22 @@ bool is_code_kind(Kind k) {
 
 bool looks_like_key(std::string_view s) {
   if (s.size() < 16 || s.size() > 64) return false;
-  int lower = 0, upper = 0, digit = 0, other = 0;
-  std::array<int, 128> freq{};
+  // One pass builds the histogram; every rejection below reads it (this runs on every string
+  // of every DEX, ELF and Mach-O when a keylike rule exists, so no second pass per character).
+  std::array<std::uint8_t, 128> freq{};  // s.size() <= 64 fits a byte
   for (unsigned char c : s) {
     if (c <= 0x20 || c >= 0x7f) return false;  // spaces and non-ASCII: text, not a key
     ++freq[c];
-    if (c >= 'a' && c <= 'z') ++lower;
-    else if (c >= 'A' && c <= 'Z') ++upper;
-    else if (c >= '0' && c <= '9') ++digit;
-    else ++other;
   }
   // Names, paths, URLs and format strings carry these; keys rarely do.
-  if (s.find("://") != std::string_view::npos || s.find('%') != std::string_view::npos) return false;
-  for (char c : {'.', '/', '_', '-', ':', '$', '<', '(', ';', ',', '['})
-    if (std::count(s.begin(), s.end(), c) >= 2) return false;
+  if (freq['%'] || s.find("://") != std::string_view::npos) return false;
+  for (unsigned char c : {'.', '/', '_', '-', ':', '$', '<', '(', ';', ',', '['})
+    if (freq[c] >= 2) return false;
+  int lower = 0, upper = 0, digit = 0;
+  for (int c = 'a'; c <= 'z'; ++c) lower += freq[static_cast<std::size_t>(c)];
+  for (int c = 'A'; c <= 'Z'; ++c) upper += freq[static_cast<std::size_t>(c)];
+  for (int c = '0'; c <= '9'; ++c) digit += freq[static_cast<std::size_t>(c)];
+  const int other = static_cast<int>(s.size()) - lower - upper - digit;
   int classes = (lower > 0) + (upper > 0) + (digit > 0) + (other > 0);
   if (classes < 2 && !(digit > 0 && lower + upper == 0)) return false;  // all-lowercase words, not keys
   // Shannon entropy in bits per character; a random 16-character key over base64 scores ~3.8,
@@ -389,7 +391,7 @@ const CheckDef* Catalogue::find(std::string_view id) const {
 const std::vector<std::uint32_t>* Catalogue::exact(Kind kind, std::string_view v) const {
   const auto& m = exact_[static_cast<int>(kind)];
   if (m.empty()) return nullptr;
-  auto it = m.find(std::string(v));
+  auto it = m.find(v);
   return it == m.end() ? nullptr : &it->second;
 }
 
@@ -400,7 +402,7 @@ bool Catalogue::has_string_rules(Kind kind) const {
 void Catalogue::match_string(Kind kind, std::string_view s, std::vector<std::uint32_t>& out) const {
   auto run = [&](const StringRules& rules) {
     if (!rules.exact.empty()) {
-      auto it = rules.exact.find(std::string(s));
+      auto it = rules.exact.find(s);
       if (it != rules.exact.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     }
     std::vector<int> hits;

@@ -124,9 +124,16 @@ class Catalogue {
   std::string version_;
   std::vector<CheckDef> checks_;
   std::vector<Primitive> primitives_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> exact_[32];
+  // Looked up with string_view on every string, method and import the parsers see: a
+  // transparent hash avoids building a std::string per lookup.
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using ExactMap = std::unordered_map<std::string, std::vector<std::uint32_t>, ViewHash, std::equal_to<>>;
+  ExactMap exact_[32];
   struct StringRules {
-    std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
+    ExactMap exact;
     std::vector<std::uint32_t> regex_ids;  ///< parallel to the RE2::Set's pattern indices
     std::unique_ptr<RE2::Set> set_full, set_search;
     std::vector<std::uint32_t> full_ids, search_ids;

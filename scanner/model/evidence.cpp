@@ -1,5 +1,6 @@
 #include "scanner/model/evidence.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace sdkscope {
@@ -22,15 +23,26 @@ bool parse_evidence_kind(std::string_view s, EvidenceKind& out) {
   return false;
 }
 
+namespace {
+// Grows geometrically: merge() runs once per entry task, so an exact reserve per call would
+// reallocate (and copy) the whole set every time, quadratic in the number of entries.
+template <class V>
+void grow_for(V& v, std::size_t extra) {
+  const std::size_t need = v.size() + extra;
+  if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
+}
+}  // namespace
+
 void EvidenceSet::merge(EvidenceSet&& other) {
   auto base = static_cast<std::uint32_t>(locations.size());
+  grow_for(locations, other.locations.size());
   for (auto& l : other.locations) locations.push_back(std::move(l));
-  facts.reserve(facts.size() + other.facts.size());
+  grow_for(facts, other.facts.size());
   for (auto& f : other.facts) {
     f.location += base;
     facts.push_back(std::move(f));
   }
-  addresses.reserve(addresses.size() + other.addresses.size());
+  grow_for(addresses, other.addresses.size());
   for (auto& a : other.addresses) {
     a.location += base;
     addresses.push_back(std::move(a));

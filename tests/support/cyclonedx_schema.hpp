@@ -5,18 +5,11 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
 
 #include "support/test_paths.hpp"
 
@@ -35,49 +28,9 @@ inline std::optional<std::filesystem::path> cyclonedx_schema_dir() {
   return dir;
 }
 
-inline nlohmann::json read_json_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
-
-/// The parsed bom-1.5 schema with its two $ref'd documents resolved from `dir` (by file name:
-/// "spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json#/definitions/signature").
-inline const valijson::Schema& cyclonedx_schema(const std::filesystem::path& dir) {
-  static std::map<std::string, std::unique_ptr<valijson::Schema>> cache;
-  auto& slot = cache[dir.string()];
-  if (slot) return *slot;
-  auto schema_doc = read_json_file(dir / kCycloneDxSchema);
-  auto schema = std::make_unique<valijson::Schema>();
-  valijson::SchemaParser parser;
-  valijson::adapters::NlohmannJsonAdapter adapter(schema_doc);
-  auto fetch = [dir](const std::string& uri) -> const nlohmann::json* {
-    std::string name = uri.substr(uri.find_last_of('/') == std::string::npos ? 0 : uri.find_last_of('/') + 1);
-    if (auto hash = name.find('#'); hash != std::string::npos) name.resize(hash);
-    for (const char* ref : kCycloneDxRefs)
-      if (name == ref) return new nlohmann::json(read_json_file(dir / ref));
-    return nullptr;  // anything else is an error: the schema may not reach outside the three files
-  };
-  auto free_doc = [](const nlohmann::json* doc) { delete doc; };
-  parser.populateSchema(adapter, *schema, fetch, free_doc);
-  slot = std::move(schema);
-  return *slot;
-}
-
-/// One line per violation of CycloneDX 1.5 (empty = valid).
-inline std::vector<std::string> cyclonedx_errors(const nlohmann::json& bom, const std::filesystem::path& dir) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(bom);
-  std::vector<std::string> out;
-  if (!validator.validate(cyclonedx_schema(dir), target, &results)) {
-    valijson::ValidationResults::Error err;
-    while (results.popError(err)) {
-      std::string ctx;
-      for (const auto& c : err.context) ctx += c;
-      out.push_back(ctx + ": " + err.description);
-    }
-  }
-  return out;
-}
+/// One line per violation of CycloneDX 1.5 (empty = valid). The schema is parsed once per
+/// directory. Compiled once in cyclonedx_schema.cpp: valijson's templates are the most expensive
+/// code in the test build, so no test includes them.
+std::vector<std::string> cyclonedx_errors(const nlohmann::json& bom, const std::filesystem::path& dir);
 
 }  // namespace sdkscope::test
