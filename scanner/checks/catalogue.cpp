@@ -341,7 +341,7 @@ bool Catalogue::compile(std::vector<std::string>& errors) {
       auto& rules = strings_[p.kind];
       switch (p.match) {
         case StringMatch::Exact:
-          rules.exact[p.value].push_back(id);
+          rules.exact.add(p.value, id);
           break;
         case StringMatch::Regex:
           rules.full_ids.push_back(id);
@@ -354,7 +354,7 @@ bool Catalogue::compile(std::vector<std::string>& errors) {
           break;
       }
     } else {
-      exact_[static_cast<int>(p.kind)][p.value].push_back(id);
+      exact_[static_cast<int>(p.kind)].add(p.value, id);
     }
   }
   RE2::Options opts;
@@ -388,11 +388,25 @@ const CheckDef* Catalogue::find(std::string_view id) const {
   return it != checks_.end() && it->info.id == id ? &*it : nullptr;
 }
 
+void Catalogue::ExactSet::add(const std::string& v, std::uint32_t id) {
+  map_[v].push_back(id);
+  lens_.set(std::min<std::size_t>(v.size(), kLongLen));
+  if (!v.empty()) {
+    first_.set(static_cast<unsigned char>(v.front()));
+    last_.set(static_cast<unsigned char>(v.back()));
+  }
+}
+
+std::vector<std::string> Catalogue::ExactSet::keys() const {
+  std::vector<std::string> out;
+  out.reserve(map_.size());
+  for (const auto& [k, ids] : map_) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 const std::vector<std::uint32_t>* Catalogue::exact(Kind kind, std::string_view v) const {
-  const auto& m = exact_[static_cast<int>(kind)];
-  if (m.empty()) return nullptr;
-  auto it = m.find(v);
-  return it == m.end() ? nullptr : &it->second;
+  return exact_[static_cast<int>(kind)].find(v);
 }
 
 bool Catalogue::has_string_rules(Kind kind) const {
@@ -401,10 +415,7 @@ bool Catalogue::has_string_rules(Kind kind) const {
 
 void Catalogue::match_string(Kind kind, std::string_view s, std::vector<std::uint32_t>& out) const {
   auto run = [&](const StringRules& rules) {
-    if (!rules.exact.empty()) {
-      auto it = rules.exact.find(s);
-      if (it != rules.exact.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-    }
+    if (const auto* ids = rules.exact.find(s)) out.insert(out.end(), ids->begin(), ids->end());
     std::vector<int> hits;
     if (rules.set_full && rules.set_full->Match(s, &hits))
       for (int h : hits) out.push_back(rules.full_ids[static_cast<std::size_t>(h)]);
@@ -418,12 +429,7 @@ void Catalogue::match_string(Kind kind, std::string_view s, std::vector<std::uin
     if (auto it = strings_.find(Kind::AnyString); it != strings_.end()) run(it->second);
 }
 
-std::vector<std::string> Catalogue::callees(Kind kind) const {
-  std::vector<std::string> out;
-  for (const auto& [name, ids] : exact_[static_cast<int>(kind)]) out.push_back(name);
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> Catalogue::callees(Kind kind) const { return exact_[static_cast<int>(kind)].keys(); }
 
 bool Catalogue::call_matches(std::uint32_t p, const std::array<std::optional<std::uint64_t>, 8>& args) const {
   const auto& prim = primitives_[p];

@@ -148,8 +148,13 @@ void record_dex_hits(ScanContext& ctx, const dex::DexFile& d, std::uint32_t loc)
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> matched;  // string idx -> primitives
   std::vector<std::uint32_t> scratch;
   for (std::uint32_t i = 0; i < d.strings.size(); ++i) {
+    // Type descriptors ("Lcom/example/Foo;", "[I") are a third of a typical pool and are named
+    // by type ids, never loaded as string data: skipped.
+    const std::string& str = d.strings[i];
+    if (str.size() >= 3 && str.front() == 'L' && str.back() == ';' && str.find(' ') == std::string::npos) continue;
+    if (str.size() >= 2 && str.front() == '[' && (str[1] == '[' || str[1] == 'L' || str.size() == 2)) continue;
     scratch.clear();
-    cat.match_string(Kind::DexString, d.strings[i], scratch);
+    cat.match_string(Kind::DexString, str, scratch);
     if (scratch.empty()) continue;
     std::sort(scratch.begin(), scratch.end());
     scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
