@@ -16,7 +16,8 @@ work="$build/campaign/$target"
 mkdir -p "$work" "$work-artifacts"
 [ -n "$(ls -A "$work")" ] || cp -r "$root/fuzz/corpus/$target/." "$work/"
 cd "$build/campaign"
-nice -n 19 "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+# SECONDS=0 only merges (libFuzzer's -max_total_time=0 would mean "no limit").
+[ "$seconds" = 0 ] || nice -n 19 "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
   -artifact_prefix="$work-artifacts/" "$work" >>"$target.log" 2>&1 || echo "fuzz_$target exited $? (see $target.log)"
 if [ "${MERGE:-0}" = 1 ]; then
   fresh="$(mktemp -d)"

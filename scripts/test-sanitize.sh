@@ -28,4 +28,5 @@ fi
 
 cd "$build"
 # Label asan_slow: tests too slow under ASan for CI (none today; docs/fuzzing.md "Sanitizers").
-ctest --output-on-failure -j "$(nproc)" --timeout 1200 -LE asan_slow "$@"
+# The PostgreSQL storage cases of the server tests run here too (libpq under the sanitizers).
+"$root/scripts/with-postgres.sh" ctest --output-on-failure -j "$(nproc)" --timeout 1200 -LE asan_slow "$@"

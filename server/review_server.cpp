@@ -26,6 +26,7 @@
 #include "reports/markdown_report.hpp"
 #include "reports/report_views.hpp"
 #include "reports/sarif_report.hpp"
+#include "scanner/engine/scanner.hpp"
 #include "server/scan_queue.hpp"
 #include "server/upload.hpp"
 #include "server/web_pages.hpp"
@@ -287,6 +288,7 @@ struct ReviewServer::Impl {
   httplib::Server http;
   std::unique_ptr<PrivateTempDir> temp;
   std::unique_ptr<ScanQueue> queue;
+  unsigned scan_threads = 1;  ///< threads per scan: the hardware threads shared by the workers
   int bound_port = -1;
   std::atomic<bool> stopping{false}, in_run{false};
   std::mutex log_mu;
@@ -306,6 +308,8 @@ struct ReviewServer::Impl {
 
   void run_job(ScanJob& job) {
     auto t0 = Clock::now();
+    // `scan_threads` per scan, so that the workers together use the cores once, not jobs x cores.
+    ScopedScanThreads cap(scan_threads);
     try {
       if (!storage.start_scan(job.id)) return;  // no longer queued
       ScanOutcome outcome;
@@ -794,7 +798,9 @@ bool ReviewServer::start(std::string& error) {
       ::chmod(d.cfg.keep_uploads_dir.c_str(), 0700);
     }
     d.temp = std::make_unique<PrivateTempDir>(d.cfg.temp_parent);
-    unsigned jobs = d.cfg.jobs ? d.cfg.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    unsigned jobs = d.cfg.jobs ? d.cfg.jobs : hw;
+    d.scan_threads = std::max(1u, hw / jobs);
     d.queue = std::make_unique<ScanQueue>(jobs, d.cfg.queue, [&d](ScanJob& job) { d.run_job(job); });
     d.recover();
   } catch (const std::exception& e) {

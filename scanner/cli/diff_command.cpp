@@ -1,6 +1,7 @@
 // `diff OLD NEW`: each side a saved JSON report (recognised by content) or an app to scan.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "scanner/cli/commands.hpp"
 #include "scanner/cli/exit_codes.hpp"
 #include "scanner/cli/scan_session.hpp"
+#include "scanner/engine/scanner.hpp"
 
 namespace sdkscope::cli {
 
@@ -84,6 +86,8 @@ int run_diff(const DiffArgs& args) {
       sides[i] = read_report(*paths[i]);
       return;
     }
+    // Both sides scan at once: each gets half of the hardware threads, not all of them.
+    ScopedScanThreads cap(std::max(1u, std::thread::hardware_concurrency() / 2));
     ScanOutcome o = session->scan(*paths[i]);
     sides[i].result = std::move(o.result);
     sides[i].error = std::move(o.error);
