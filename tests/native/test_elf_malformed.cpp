@@ -10,23 +10,14 @@
 #include <cstdio>
 
 #include "native/elf_test_util.hpp"
+#include "support/fork_sweep.hpp"
 
 namespace sdkscope::native {
 namespace {
 
 using namespace testing;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;  // support/fork_sweep.hpp
 
 ElfParseResult parse(const Buf& b, Diagnostics& diags) { return parse_elf(b, diags, "lib/x86_64/libdemo.so"); }
 
