@@ -798,9 +798,8 @@ bool ReviewServer::start(std::string& error) {
       ::chmod(d.cfg.keep_uploads_dir.c_str(), 0700);
     }
     d.temp = std::make_unique<PrivateTempDir>(d.cfg.temp_parent);
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    unsigned jobs = d.cfg.jobs ? d.cfg.jobs : hw;
-    d.scan_threads = std::max(1u, hw / jobs);
+    unsigned jobs = d.cfg.jobs ? d.cfg.jobs : std::max(1u, std::thread::hardware_concurrency());
+    d.scan_threads = ScopedScanThreads::share_of_cores(jobs);
     d.queue = std::make_unique<ScanQueue>(jobs, d.cfg.queue, [&d](ScanJob& job) { d.run_job(job); });
     d.recover();
   } catch (const std::exception& e) {

@@ -143,7 +143,6 @@ class Catalogue {
       auto it = map_.find(s);
       return it == map_.end() ? nullptr : &it->second;
     }
-    bool empty() const { return map_.empty(); }
     std::vector<std::string> keys() const;
 
    private:

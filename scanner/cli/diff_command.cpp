@@ -87,7 +87,7 @@ int run_diff(const DiffArgs& args) {
       return;
     }
     // Both sides scan at once: each gets half of the hardware threads, not all of them.
-    ScopedScanThreads cap(std::max(1u, std::thread::hardware_concurrency() / 2));
+    ScopedScanThreads cap(ScopedScanThreads::share_of_cores(2));
     ScanOutcome o = session->scan(*paths[i]);
     sides[i].result = std::move(o.result);
     sides[i].error = std::move(o.error);

@@ -1,8 +1,9 @@
 #include "scanner/engine/entry_tasks.hpp"
 
-#include <algorithm>
 #include <system_error>
 #include <utility>
+
+#include "scanner/util/append.hpp"
 
 namespace sdkscope {
 
@@ -55,32 +56,11 @@ void TaskPool::work() {
   }
 }
 
-namespace {
-
-// Appends `from` to `to`, each element passed through `fix` first. Growth stays geometric:
-// reserving exactly the new size on every merge (as EvidenceSet::merge does) moves the whole
-// vector each time, quadratic over the ~200 merges of a large app.
-template <class T, class Fix>
-void append(std::vector<T>& to, std::vector<T>& from, Fix fix) {
-  if (to.capacity() < to.size() + from.size()) to.reserve(std::max(to.size() + from.size(), 2 * to.capacity()));
-  for (auto& x : from) {
-    fix(x);
-    to.push_back(std::move(x));
-  }
-}
-
-}  // namespace
-
 void merge_task_context(ScanContext& parent, ScanContext&& child, std::uint64_t budget_base) {
-  // EvidenceSet::merge, with the growth above: locations appended, indexes rebased.
+  // Code hits point into the evidence's locations: rebased by the same offset.
   const auto base = static_cast<std::uint32_t>(parent.evidence.locations.size());
-  auto& to = parent.evidence;
-  auto& from = child.evidence;
-  append(to.locations, from.locations, [](std::string&) {});
-  append(to.facts, from.facts, [&](Fact& f) { f.location += base; });
-  append(to.addresses, from.addresses, [&](AddressString& a) { a.location += base; });
-  append(to.versions, from.versions, [&](VersionHint& v) { v.location += base; });
-  append(parent.code_hits, child.code_hits, [&](checks::CodeHit& h) { h.location += base; });
+  parent.evidence.merge(std::move(child.evidence));
+  append_each(parent.code_hits, child.code_hits, [&](checks::CodeHit& h) { h.location += base; });
   parent.diags.append(std::move(child.diags));
   parent.budget.total_bytes += child.budget.total_bytes - budget_base;
   for (auto& [k, v] : child.stats) parent.stats[k] += v;

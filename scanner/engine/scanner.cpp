@@ -177,6 +177,10 @@ ScopedScanThreads::ScopedScanThreads(unsigned max_threads) : previous_(scan_thre
 }
 ScopedScanThreads::~ScopedScanThreads() { scan_thread_cap = previous_; }
 
+unsigned ScopedScanThreads::share_of_cores(unsigned concurrent) {
+  return std::max(1u, std::thread::hardware_concurrency() / std::max(1u, concurrent));
+}
+
 unsigned Scanner::scan_threads() const {
   unsigned n = options_.threads ? options_.threads : default_threads_;
   if (scan_thread_cap) n = std::min(n, scan_thread_cap);

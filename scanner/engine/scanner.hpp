@@ -30,6 +30,9 @@ struct ScanOutcome {
 class ScopedScanThreads {
  public:
   explicit ScopedScanThreads(unsigned max_threads);
+  /// The cap for each of `concurrent` scans that share the machine: the hardware threads divided
+  /// among them, at least 1.
+  static unsigned share_of_cores(unsigned concurrent);
   ~ScopedScanThreads();
   ScopedScanThreads(const ScopedScanThreads&) = delete;
   ScopedScanThreads& operator=(const ScopedScanThreads&) = delete;

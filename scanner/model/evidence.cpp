@@ -1,7 +1,8 @@
 #include "scanner/model/evidence.hpp"
 
-#include <algorithm>
 #include <array>
+
+#include "scanner/util/append.hpp"
 
 namespace sdkscope {
 
@@ -23,34 +24,12 @@ bool parse_evidence_kind(std::string_view s, EvidenceKind& out) {
   return false;
 }
 
-namespace {
-// Grows geometrically: merge() runs once per entry task, so an exact reserve per call would
-// reallocate (and copy) the whole set every time, quadratic in the number of entries.
-template <class V>
-void grow_for(V& v, std::size_t extra) {
-  const std::size_t need = v.size() + extra;
-  if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
-}
-}  // namespace
-
 void EvidenceSet::merge(EvidenceSet&& other) {
-  auto base = static_cast<std::uint32_t>(locations.size());
-  grow_for(locations, other.locations.size());
-  for (auto& l : other.locations) locations.push_back(std::move(l));
-  grow_for(facts, other.facts.size());
-  for (auto& f : other.facts) {
-    f.location += base;
-    facts.push_back(std::move(f));
-  }
-  grow_for(addresses, other.addresses.size());
-  for (auto& a : other.addresses) {
-    a.location += base;
-    addresses.push_back(std::move(a));
-  }
-  for (auto& v : other.versions) {
-    v.location += base;
-    versions.push_back(std::move(v));
-  }
+  const auto base = static_cast<std::uint32_t>(locations.size());
+  append_each(locations, other.locations, [](std::string&) {});
+  append_each(facts, other.facts, [&](Fact& f) { f.location += base; });
+  append_each(addresses, other.addresses, [&](AddressString& a) { a.location += base; });
+  append_each(versions, other.versions, [&](VersionHint& v) { v.location += base; });
   other = EvidenceSet{};
 }
 

@@ -4,6 +4,7 @@
 
 #include "scanner/engine/scanner.hpp"
 #include "scanner/policy/policy.hpp"
+#include "support/policy_sample.hpp"
 #include "support/shipped_db.hpp"
 
 using namespace sdkscope;
@@ -26,64 +27,9 @@ std::string parse_error(const std::string& json) {
   return errors.empty() ? std::string() : errors.front();
 }
 
-ScanResult sample() {
-  ScanResult r;
-  r.app.platform = "android";
-  r.home_jurisdiction = "EU";
-  SdkFinding bugly;
-  bugly.id = "tencent.bugly";
-  bugly.name = "Tencent Bugly";
-  bugly.vendor = {"tencent", "Tencent", "CN", "CN", {}};
-  bugly.categories = {"crash_reporting"};
-  bugly.evidence.locations = {"classes.dex"};
-  SdkFinding fa;
-  fa.id = "firebase.analytics";
-  fa.name = "Firebase Analytics";
-  fa.vendor = {"google", "Google", "US", "US", {}};
-  fa.categories = {"analytics"};
-  r.sdks = {fa, bugly};
-  PermissionInfo sms{"android.permission.READ_SMS", "android", "dangerous", {"sms"}, std::nullopt, "", {"base"}, {}};
-  PermissionInfo cam{"android.permission.CAMERA", "android", "dangerous", {"camera"}, std::nullopt, "", {"base"}, {}};
-  r.permissions = {cam, sms};
-  Finding high;
-  high.check = "android.config.debuggable";
-  high.title = "App is debuggable";
-  high.severity = "high";
-  high.confidence = "high";
-  high.evidence = {{"AndroidManifest.xml", "application", "android:debuggable=\"true\"", ""}};
-  Finding low;
-  low.check = "android.crypto.weak_hash";
-  low.title = "MD5";
-  low.severity = "low";
-  low.confidence = "low";
-  r.findings = {high, low};
-  DataFlow cn;
-  cn.vendor = bugly.vendor;
-  cn.sdks = {"tencent.bugly"};
-  cn.destinations = {"CN"};
-  cn.cross_border = true;
-  cn.china = true;
-  DataFlow us;
-  us.vendor = fa.vendor;
-  us.sdks = {"firebase.analytics"};
-  us.destinations = {"US"};
-  us.cross_border = true;
-  r.data_flows = {us, cn};
-  r.cleartext_policy.known = true;
-  r.cleartext_policy.default_allowed = true;
-  r.cleartext_policy.source = "android:usesCleartextTraffic";
-  return r;
-}
+using test::policy_context;
+using test::policy_sample_result;
 
-EvalContext ctx(std::string today = "2026-11-29") {
-  EvalContext c;
-  c.today = std::move(today);
-  c.expand = [](std::string_view code) {
-    if (code == "EU") return std::vector<std::string>{"AT", "DE", "FR", "IE", "NL"};
-    return std::vector<std::string>{std::string(code)};
-  };
-  return c;
-}
 
 std::vector<const Finding*> violations(const ScanResult& r, const std::string& rule) {
   std::vector<const Finding*> out;
@@ -119,8 +65,8 @@ TEST_CASE("the example policies in policies/ load") {
 
 TEST_CASE("deny_vendor_countries names the SDK and the vendor; a clean result passes") {
   auto p = parse_ok(R"({"schema": "sdkscope-policy/1", "name": "No CN", "rules": {"deny_vendor_countries": ["CN"]}})");
-  auto r = sample();
-  apply_policy(p, ctx(), r);
+  auto r = policy_sample_result();
+  apply_policy(p, policy_context(), r);
   CHECK(r.policy.evaluated);
   CHECK_FALSE(r.policy.passed);
   CHECK(r.policy.violations == 1);
@@ -131,9 +77,9 @@ TEST_CASE("deny_vendor_countries names the SDK and the vendor; a clean result pa
   CHECK(v[0]->sdks == std::vector<std::string>{"tencent.bugly"});
   CHECK(v[0]->category == "policy");
 
-  ScanResult clean = sample();
+  ScanResult clean = policy_sample_result();
   clean.sdks.pop_back();
-  apply_policy(p, ctx(), clean);
+  apply_policy(p, policy_context(), clean);
   CHECK(clean.policy.passed);
   CHECK(violations(clean, "policy.deny_vendor_country").empty());
 }
@@ -142,8 +88,8 @@ TEST_CASE("allowlist entries waive with their justification until they expire") 
   const std::string json = R"({"schema": "sdkscope-policy/1", "name": "No CN", "rules": {"deny_vendor_countries": ["CN"]},
     "allow": [{"sdk": "tencent.bugly", "justification": "crash reports only, DPA signed", "expires": "2027-01-31"}]})";
   auto p = parse_ok(json);
-  auto r = sample();
-  apply_policy(p, ctx("2026-11-29"), r);
+  auto r = policy_sample_result();
+  apply_policy(p, policy_context("2026-11-29"), r);
   CHECK(r.policy.passed);
   auto v = violations(r, "policy.deny_vendor_country");
   REQUIRE(v.size() == 1);
@@ -153,8 +99,8 @@ TEST_CASE("allowlist entries waive with their justification until they expire") 
   CHECK(r.policy.waivers[0].used == 1);
   CHECK_FALSE(r.policy.waivers[0].expired);
 
-  auto late = sample();
-  apply_policy(p, ctx("2027-02-01"), late);
+  auto late = policy_sample_result();
+  apply_policy(p, policy_context("2027-02-01"), late);
   CHECK_FALSE(late.policy.passed);
   CHECK(late.policy.waivers[0].expired);
   CHECK(violations(late, "policy.expired_waiver").size() == 1);
@@ -167,8 +113,8 @@ TEST_CASE("severity, checks, cleartext, permissions and data residency rules") {
       "max_dangerous_permissions": 1, "deny_permissions": ["android.permission.READ_SMS"],
       "allowed_destination_countries": ["EU"], "deny_categories": ["analytics"], "deny_vendors": ["tencent"],
       "deny_sdks": ["firebase.analytics"]}})");
-  auto r = sample();
-  apply_policy(p, ctx(), r);
+  auto r = policy_sample_result();
+  apply_policy(p, policy_context(), r);
   CHECK(violations(r, "policy.max_severity").size() == 1);   // the high finding, not the low one
   CHECK(violations(r, "policy.deny_check").size() == 1);
   CHECK(violations(r, "policy.deny_cleartext").size() == 1);
@@ -187,8 +133,8 @@ TEST_CASE("severity, checks, cleartext, permissions and data residency rules") {
 
   auto eu = parse_ok(R"({"schema": "sdkscope-policy/1", "name": "eu", "rules": {"allowed_destination_countries": ["EU", "US"]},
     "allow": [{"vendor": "tencent", "country": "CN", "justification": "SCCs"}]})");
-  auto r2 = sample();
-  apply_policy(eu, ctx(), r2);
+  auto r2 = policy_sample_result();
+  apply_policy(eu, policy_context(), r2);
   CHECK(r2.policy.passed);
 }
 

@@ -29,8 +29,8 @@ inline std::optional<std::filesystem::path> cyclonedx_schema_dir() {
 }
 
 /// One line per violation of CycloneDX 1.5 (empty = valid). The schema is parsed once per
-/// directory. Compiled once in cyclonedx_schema.cpp: valijson's templates are the most expensive
-/// code in the test build, so no test includes them.
+/// directory. Compiled in json_schema.cpp beside schema_errors: valijson's templates are the
+/// most expensive code in the test build, so no test includes them.
 std::vector<std::string> cyclonedx_errors(const nlohmann::json& bom, const std::filesystem::path& dir);
 
 }  // namespace sdkscope::test
